@@ -1,0 +1,44 @@
+# Set-up and checks. `make test` and `make demo` work on a fresh machine (Python 3.10+, pip, node).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+JS     := tests/js
+
+.PHONY: install test lint typecheck pytest demo bench sandbox clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(JS)/node_modules/.stamp: $(JS)/package.json $(JS)/package-lock.json
+	cd $(JS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: $(STAMP)
+	$(BIN)/ruff check connector tests benchmarks
+	$(BIN)/ruff format --check connector tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) $(JS)/node_modules/.stamp
+	$(BIN)/python -m pytest --cov --cov-branch --cov-report=term $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+demo: $(STAMP)
+	$(BIN)/aliyun-sms demo
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+sandbox: $(STAMP)
+	$(BIN)/aliyun-sms sandbox
+
+clean:
+	rm -rf $(VENV) $(JS)/node_modules dist build .coverage .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,100 @@
+"""The Logto connector contract: error type, error codes, template and connector types.
+
+Values are Logto's own strings (``@logto/connector-kit``), so they serialise to the same JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+
+class ConnectorErrorCode(str, Enum):
+    """Logto's ``ConnectorErrorCodes``; the value is the wire string."""
+
+    GENERAL = "general"
+    INVALID_METADATA = "invalid_metadata"
+    UNEXPECTED_TYPE = "unexpected_type"
+    INVALID_CONFIG_GUARD = "invalid_config_guard"
+    INVALID_REQUEST_PARAMETERS = "invalid_request_parameters"
+    INSUFFICIENT_REQUEST_PARAMETERS = "insufficient_request_parameters"
+    INVALID_CONFIG = "invalid_config"
+    INVALID_CERTIFICATE = "invalid_certificate"
+    INVALID_RESPONSE = "invalid_response"
+    TEMPLATE_NOT_FOUND = "template_not_found"
+    TEMPLATE_NOT_SUPPORTED = "template_not_supported"
+    RATE_LIMIT_EXCEEDED = "rate_limit_exceeded"
+    USAGE_LIMIT_EXCEEDED = "usage_limit_exceeded"
+    NOT_IMPLEMENTED = "not_implemented"
+    SOCIAL_AUTH_CODE_INVALID = "social_auth_code_invalid"
+    SOCIAL_INVALID_ACCESS_TOKEN = "social_invalid_access_token"
+    SOCIAL_INVALID_ID_TOKEN = "social_invalid_id_token"
+    AUTHORIZATION_FAILED = "authorization_failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class TemplateType(str, Enum):
+    """Logto's ``TemplateType``: why a message is sent; matched against ``usageType``."""
+
+    SIGN_IN = "SignIn"
+    REGISTER = "Register"
+    FORGOT_PASSWORD = "ForgotPassword"
+    ORGANIZATION_INVITATION = "OrganizationInvitation"
+    GENERIC = "Generic"
+    USER_PERMISSION_VALIDATION = "UserPermissionValidation"
+    BIND_NEW_IDENTIFIER = "BindNewIdentifier"
+    MFA_VERIFICATION = "MfaVerification"
+    BIND_MFA = "BindMfa"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ConnectorType(str, Enum):
+    """Logto's ``ConnectorType``."""
+
+    EMAIL = "Email"
+    SMS = "Sms"
+    SOCIAL = "Social"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ConnectorError(Exception):
+    """A connector failure with Logto's shape: ``.code`` and ``.data``.
+
+    A string ``data`` becomes ``{"message": data}``; the message reads
+    ``ConnectorError: <data as JSON>``, or the code when there is no data.
+    """
+
+    code: ConnectorErrorCode
+    data: dict[str, Any] | None
+
+    def __init__(self, code: ConnectorErrorCode | str, data: Any = None) -> None:
+        self.code = ConnectorErrorCode(code)
+        if isinstance(data, str):
+            data = {"message": data}
+        elif data is not None and not isinstance(data, dict):
+            data = {"message": str(data)}
+        self.data = data
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if self.data is None:
+            return f"ConnectorError: {self.code.value}"
+        return "ConnectorError: " + json.dumps(self.data, ensure_ascii=False, default=str)
+
+    @property
+    def retryable(self) -> bool:
+        """Whether sending again later may succeed (``data["retryable"]``, default False)."""
+        return bool((self.data or {}).get("retryable", False))
+
+    def __repr__(self) -> str:
+        return f"ConnectorError(code={self.code.value!r}, data={self.data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.code, self.data))

@@ -1,0 +1,156 @@
+"""Logto-shaped connector metadata (``METADATA``) and the files it names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .kit import TemplateType
+
+CONNECTOR_ID = "aliyun-short-message-service"
+LOGO_FILE = "aliyun.svg"
+README_FILE = "README.md"
+
+_TEMPLATE_DEFAULTS = [
+    {"usageType": t.value, "templateCode": "<template-code>"} for t in TemplateType
+]
+# Logto's default order: the four required usage types first.
+_TEMPLATE_ORDER = [
+    "SignIn", "Register", "ForgotPassword", "OrganizationInvitation", "Generic",
+    "UserPermissionValidation", "BindNewIdentifier", "MfaVerification", "BindMfa",
+]
+_TEMPLATE_DEFAULTS.sort(key=lambda t: _TEMPLATE_ORDER.index(t["usageType"]))
+
+_STRICT_DESCRIPTION = (
+    "When enabled, every phone number is assumed to include its country code, and that code alone "
+    "decides whether the number is mainland Chinese. Users whose numbers were stored without a "
+    "country code may then be unable to sign in. Enable it only if you send SMS outside mainland "
+    "China."
+)
+
+METADATA: dict[str, Any] = {
+    "id": CONNECTOR_ID,
+    "target": "aliyun-sms",
+    "platform": None,
+    "name": {
+        "en": "Aliyun Short Message Service",
+        "zh-CN": "阿里云短信服务",
+        "zh-TW": "阿里雲簡訊服務",
+        "ja": "Aliyun ショートメッセージサービス",
+        "ko": "Aliyun 단문 메시지 서비스",
+        "tr-TR": "Aliyun Kısa Mesaj Servisi",
+    },
+    "logo": LOGO_FILE,
+    "logoDark": None,
+    "description": {
+        "en": "Send sign-in and verification codes by SMS through Alibaba Cloud (Aliyun) "
+        "Short Message Service, in mainland China and abroad.",
+        "zh-CN": "通过阿里云短信服务发送登录与验证短信，支持中国大陆及海外号码。",
+        "zh-TW": "透過阿里雲簡訊服務發送登入與驗證簡訊，支援中國大陸及海外號碼。",
+        "ja": "Alibaba Cloud（Aliyun）ショートメッセージサービスで、サインインや認証コードの SMS を"
+        "中国本土と海外の番号に送信します。",
+        "ko": "Alibaba Cloud(Aliyun) 단문 메시지 서비스로 중국 본토와 해외 번호에 로그인 및 인증 "
+        "코드 SMS를 보냅니다.",
+        "tr-TR": "Giriş ve doğrulama kodlarını Alibaba Cloud (Aliyun) Kısa Mesaj Servisi ile "
+        "Çin anakarasına ve yurt dışına SMS olarak gönderin.",
+    },
+    "readme": README_FILE,
+    "formItems": [
+        {
+            "key": "accessKeyId",
+            "label": "Access Key ID",
+            "type": "Text",
+            "required": True,
+            "placeholder": "<access-key-id>",
+        },
+        {
+            "key": "accessKeySecret",
+            "label": "Access Key Secret",
+            "type": "Text",
+            "required": True,
+            "placeholder": "<access-key-secret>",
+            "isConfidential": True,
+        },
+        {
+            "key": "signName",
+            "label": "Signature Name",
+            "type": "Text",
+            "required": True,
+            "placeholder": "<signature-name>",
+        },
+        {
+            "key": "templates",
+            "label": "Templates",
+            "type": "Json",
+            "required": True,
+            "defaultValue": _TEMPLATE_DEFAULTS,
+        },
+        {
+            "key": "strictPhoneRegionNumberCheck",
+            "label": "Strict Phone Region Number Check",
+            "type": "Switch",
+            "defaultValue": False,
+            "description": _STRICT_DESCRIPTION,
+        },
+        {
+            "key": "endpoint",
+            "label": "Endpoint",
+            "type": "Text",
+            "required": False,
+            "placeholder": "dysmsapi.aliyuncs.com",
+            "description": "Leave empty for dysmsapi.aliyuncs.com (China site). Accounts on "
+            "Alibaba Cloud's international site use a regional endpoint such as "
+            "dysmsapi.ap-southeast-1.aliyuncs.com. http:// is accepted only for loopback "
+            "addresses, such as the local sandbox.",
+        },
+        {
+            "key": "connectTimeout",
+            "label": "Connect Timeout (ms)",
+            "type": "Number",
+            "required": False,
+            "placeholder": "5000",
+            "description": "Milliseconds to wait for a connection to Aliyun. Default 5000.",
+        },
+        {
+            "key": "readTimeout",
+            "label": "Read Timeout (ms)",
+            "type": "Number",
+            "required": False,
+            "placeholder": "10000",
+            "description": "Milliseconds to wait for Aliyun's answer. Default 10000. A send that "
+            "times out is never retried, because Aliyun may already have sent it.",
+        },
+        {
+            "key": "allowedCountryCodes",
+            "label": "Allowed Countries",
+            "type": "Json",
+            "required": False,
+            "placeholder": '["86", "HK"]',
+            "description": "Only send to numbers of these countries: calling codes (\"86\", "
+            "\"852\") or ISO regions (\"CN\", \"HK\"). Leave empty to allow every country. A "
+            "first defence against SMS pumping fraud, not a complete one.",
+        },
+        {
+            "key": "minSendIntervalSeconds",
+            "label": "Minimum Seconds Between Messages To One Number",
+            "type": "Number",
+            "required": False,
+            "placeholder": "0",
+            "description": "Refuse a second message to the same number within this many seconds, "
+            "counted inside this process. 0 or empty turns it off.",
+        },
+    ],
+}
+"""Logto ``ConnectorMetadata`` for this connector (camelCase keys, as JSON)."""
+
+
+def asset_path(name: str) -> Path:
+    """Absolute path of a file shipped in the package: ``METADATA["logo"]`` or ``["readme"]``."""
+    if name not in (LOGO_FILE, README_FILE):
+        raise ValueError(f"not a shipped connector asset: {name!r}")
+    return Path(__file__).with_name(name).resolve()
+
+
+def asset_bytes(name: str) -> bytes:
+    """Contents of a file shipped in the package: ``METADATA["logo"]`` or ``["readme"]``."""
+    return asset_path(name).read_bytes()
