@@ -1,11 +1,74 @@
-"""create_connector: placeholder until the send path lands (issue 4)."""
+"""create_connector: Logto's ``createConnector({getConfig})`` for Python hosts."""
 
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
+
+from .config import CONFIG_SCHEMA, validate_config
+from .kit import ConnectorError, ConnectorErrorCode, ConnectorType
+from .metadata import METADATA
+from .send import send_message, send_message_async
+from .usage import get_usage
+
+GetConfig = Callable[[str], Any]
 
 
 class AliyunSmsConnector:
-    pass
+    """The connector object a host loads: metadata, type, config schema, send and usage."""
+
+    type = ConnectorType.SMS.value
+
+    def __init__(self, get_config: GetConfig) -> None:
+        self._get_config = get_config
+        self.metadata: dict[str, Any] = METADATA
+        self.config_schema: dict[str, Any] = CONFIG_SCHEMA
+
+    def __repr__(self) -> str:
+        return f"AliyunSmsConnector(id={METADATA['id']!r})"
+
+    @staticmethod
+    def config_guard(config: Any) -> dict[str, Any]:
+        """Validate a config (``validate_config``)."""
+        return validate_config(config)
+
+    def _stored_config(self) -> Any:
+        config = self._get_config(METADATA["id"])
+        if inspect.isawaitable(config):
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return asyncio.run(_await(config))
+            raise ConnectorError(
+                ConnectorErrorCode.GENERAL,
+                "get_config is async and a loop is running: use send_message_async",
+            )
+        return config
+
+    def send_message(self, data: Any, config: Any = None) -> dict[str, Any]:
+        """Send one SMS; ``config`` None means the stored one (``get_config``)."""
+        return send_message(data, self._stored_config() if config is None else config)
+
+    async def send_message_async(self, data: Any, config: Any = None) -> dict[str, Any]:
+        """``send_message`` for asyncio hosts; ``get_config`` may be sync or async."""
+        if config is None:
+            config = self._get_config(METADATA["id"])
+            if inspect.isawaitable(config):
+                config = await config
+        return await send_message_async(data, config)
+
+    def get_usage(self, start_from: date | datetime | None = None) -> int:
+        """Messages sent since ``start_from`` (default: the start of this month, UTC+8)."""
+        return get_usage(self._stored_config(), start_from)
 
 
-def create_connector(get_config: Any) -> AliyunSmsConnector:
-    raise NotImplementedError
+async def _await(value: Any) -> Any:
+    return await value
+
+
+def create_connector(get_config: GetConfig) -> AliyunSmsConnector:
+    """Build the connector; ``get_config(connector_id)`` returns the stored config."""
+    return AliyunSmsConnector(get_config)

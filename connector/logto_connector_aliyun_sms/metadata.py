@@ -16,8 +16,15 @@ _TEMPLATE_DEFAULTS = [
 ]
 # Logto's default order: the four required usage types first.
 _TEMPLATE_ORDER = [
-    "SignIn", "Register", "ForgotPassword", "OrganizationInvitation", "Generic",
-    "UserPermissionValidation", "BindNewIdentifier", "MfaVerification", "BindMfa",
+    "SignIn",
+    "Register",
+    "ForgotPassword",
+    "OrganizationInvitation",
+    "Generic",
+    "UserPermissionValidation",
+    "BindNewIdentifier",
+    "MfaVerification",
+    "BindMfa",
 ]
 _TEMPLATE_DEFAULTS.sort(key=lambda t: _TEMPLATE_ORDER.index(t["usageType"]))
 
@@ -126,8 +133,8 @@ METADATA: dict[str, Any] = {
             "type": "Json",
             "required": False,
             "placeholder": '["86", "HK"]',
-            "description": "Only send to numbers of these countries: calling codes (\"86\", "
-            "\"852\") or ISO regions (\"CN\", \"HK\"). Leave empty to allow every country. A "
+            "description": 'Only send to numbers of these countries: calling codes ("86", '
+            '"852") or ISO regions ("CN", "HK"). Leave empty to allow every country. A '
             "first defence against SMS pumping fraud, not a complete one.",
         },
         {

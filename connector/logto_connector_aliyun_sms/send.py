@@ -1,11 +1,222 @@
-"""send_message: placeholder until the send path lands (issue 4)."""
+"""send_message and send_message_async: Logto's SendMessageData -> one SendSms call."""
 
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
+
+from .config import validate_config
+from .endpoint import Endpoint, parse_endpoint
+from .guards import allowed_countries, check_country, interval_guard
+from .kit import ConnectorError, ConnectorErrorCode
+from .phone import PhoneNumber, parse_phone
+from .sdk import POOL_SIZE, SdkClient, get_client
+from .template_param import template_param
+
+logger = logging.getLogger("logto_connector_aliyun_sms")
+
+_MAX_PREPARED = 64
+
+
+@dataclass(frozen=True)
+class PreparedConfig:
+    """A validated config with what every send derives from it, computed once."""
+
+    config: dict[str, Any]
+    endpoint: Endpoint
+    templates: dict[str, dict[str, Any]]
+    allowed: frozenset[str] | None
+    min_interval_s: float
+
+    def client(self) -> SdkClient:
+        """The cached SDK client for this config."""
+        c = self.config
+        return get_client(
+            self.endpoint,
+            c["accessKeyId"],
+            c["accessKeySecret"],
+            c.get("connectTimeout"),
+            c.get("readTimeout"),
+        )
+
+
+_prepared: OrderedDict[str, PreparedConfig] = OrderedDict()
+_prepared_lock = threading.Lock()
+
+
+def _cache_key(config: Any) -> str | None:
+    if isinstance(config, str):
+        return config
+    try:
+        return json.dumps(config, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def prepare_config(config: Any) -> PreparedConfig:
+    """Validate ``config`` (cached by content) and derive the endpoint and template index."""
+    key = _cache_key(config)
+    if key is not None:
+        hit = _prepared.get(key)
+        if hit is not None:
+            return hit
+    valid = validate_config(config)
+    templates: dict[str, dict[str, Any]] = {}
+    for template in valid["templates"]:
+        templates.setdefault(template["usageType"], template)  # the first one wins, as in Logto
+    prepared = PreparedConfig(
+        valid,
+        parse_endpoint(valid.get("endpoint")),
+        templates,
+        allowed_countries(valid.get("allowedCountryCodes")),
+        float(valid.get("minSendIntervalSeconds") or 0),
+    )
+    if key is not None:
+        with _prepared_lock:
+            _prepared[key] = prepared
+            while len(_prepared) > _MAX_PREPARED:
+                _prepared.popitem(last=False)
+    return prepared
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One SendSms call, fully decided and checked, not yet sent."""
+
+    prepared: PreparedConfig
+    phone: PhoneNumber
+    template_code: str
+    template_param: str
+
+    @property
+    def account(self) -> str:
+        return str(self.prepared.config["accessKeyId"])
+
+
+def _bad_request(message: str) -> ConnectorError:
+    return ConnectorError(
+        ConnectorErrorCode.INVALID_REQUEST_PARAMETERS, {"message": message, "retryable": False}
+    )
+
+
+def plan(data: Any, config: Any) -> Outgoing:
+    """Check the input and decide the SendSms parameters; raises before anything is sent."""
+    prepared = prepare_config(config)
+    if not isinstance(data, dict):
+        raise _bad_request("data must be an object {to, type, payload}")
+    message_type = data.get("type")
+    if not isinstance(message_type, str) or not message_type:
+        raise _bad_request("data.type must be a non-empty string such as 'SignIn'")
+    if "payload" not in data:
+        raise _bad_request("data.payload is required")
+    phone = parse_phone(data.get("to"), strict=prepared.config["strictPhoneRegionNumberCheck"])
+    check_country(phone, prepared.allowed)
+    template = prepared.templates.get(message_type) or prepared.templates.get("Generic")
+    if template is None:  # unreachable with a valid config, kept for Logto's contract
+        raise ConnectorError(
+            ConnectorErrorCode.TEMPLATE_NOT_FOUND,
+            {"message": f"no template for usage type {message_type!r} and no Generic template"},
+        )
+    code = template["templateCode"]
+    if isinstance(code, dict):
+        code = code["china" if phone.mainland else "overseas"]
+    return Outgoing(prepared, phone, code, template_param(data["payload"]))
+
+
+def _sms_request(outgoing: Outgoing) -> Any:
+    from alibabacloud_dysmsapi20170525.models import SendSmsRequest
+
+    return SendSmsRequest(
+        phone_numbers=outgoing.phone.aliyun,
+        sign_name=outgoing.prepared.config["signName"],
+        template_code=outgoing.template_code,
+        template_param=outgoing.template_param,
+    )
+
+
+def _redact(error: ConnectorError, secret: str) -> ConnectorError:
+    """Make sure the secret cannot leave inside an error, whatever Aliyun echoed."""
+    if secret and error.data is not None and secret in json.dumps(error.data, default=str):
+        text = json.dumps(error.data, default=str).replace(secret, "***")
+        return ConnectorError(error.code, json.loads(text))
+    return error
+
+
+def deliver(outgoing: Outgoing) -> dict[str, Any]:
+    """Send one planned message through the SDK (blocking) and return Logto's result."""
+    prepared = outgoing.prepared
+    interval_guard.reserve(outgoing.account, outgoing.phone.aliyun, prepared.min_interval_s)
+    started = time.perf_counter()
+    try:
+        answer = prepared.client().call("send_sms", _sms_request(outgoing))
+    except ConnectorError as error:
+        data = error.data or {}
+        if data.get("maybeSent") is False or data.get("Code") is not None:
+            interval_guard.release(outgoing.account, outgoing.phone.aliyun)
+        logger.warning(
+            "SMS to %s with %s failed in %.1f ms: %s %s (RequestId %s)",
+            outgoing.phone.masked,
+            outgoing.template_code,
+            (time.perf_counter() - started) * 1000,
+            error.code.value,
+            data.get("Code"),
+            data.get("RequestId"),
+        )
+        raise _redact(error, prepared.config["accessKeySecret"]) from None
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "SMS sent to %s with %s: RequestId %s BizId %s in %.1f ms",
+            outgoing.phone.masked,
+            outgoing.template_code,
+            answer.get("RequestId"),
+            answer.get("BizId"),
+            (time.perf_counter() - started) * 1000,
+        )
+    return {
+        "Code": answer["Code"],
+        "Message": answer.get("Message"),
+        "RequestId": answer.get("RequestId"),
+        "BizId": answer.get("BizId"),
+    }
 
 
 def send_message(data: Any, config: Any) -> dict[str, Any]:
-    raise NotImplementedError
+    """Send Logto's SendMessageData (``{to, type, payload, ip?}``) as one SMS through Aliyun.
+
+    Returns ``{"Code": "OK", "Message", "RequestId", "BizId"}``; raises ConnectorError.
+    """
+    return deliver(plan(data, config))
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _worker_pool() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        with _executor_lock:
+            if _executor is None:
+                workers = int(os.environ.get("ALIYUN_SMS_MAX_WORKERS", POOL_SIZE))
+                _executor = ThreadPoolExecutor(max(1, workers), thread_name_prefix="aliyun-sms")
+    return _executor
 
 
 async def send_message_async(data: Any, config: Any) -> dict[str, Any]:
-    raise NotImplementedError
+    """``send_message`` for asyncio hosts: never blocks the event loop.
+
+    Input is checked on the loop; the SDK call runs on a bounded pool of worker threads whose
+    keep-alive connections are reused (the SDK's own async call opens a new connection, and
+    builds a new TLS context, for every message).
+    """
+    outgoing = plan(data, config)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_worker_pool(), deliver, outgoing)

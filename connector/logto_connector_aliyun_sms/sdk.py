@@ -1,0 +1,247 @@
+"""The official Aliyun SDK: cached clients, one guarded call, its failures as ConnectorErrors.
+
+The SDK is imported here on first use, never at package import.
+
+Retries: SendSms is not idempotent, so a call is repeated only when it surely did not reach
+Aliyun (the connection could not be opened) or when Aliyun asked for it (throttling with a
+``retry-after``), at most ``MAX_ATTEMPTS`` times in all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .endpoint import Endpoint
+from .errors import error_for_answer, transport_error
+from .kit import ConnectorError
+
+DEFAULT_CONNECT_TIMEOUT_MS = 5000
+DEFAULT_READ_TIMEOUT_MS = 10000
+POOL_SIZE = 64  # keep-alive connections per endpoint, and worker threads for the async path
+MAX_CLIENTS = 32  # cached SDK clients; rotating keys evicts the oldest
+MAX_ATTEMPTS = 3
+MAX_RETRY_AFTER_MS = 2000
+_NOT_CONNECTED = (
+    "Failed to establish a new connection",
+    "Connection refused",
+    "Name or service not known",
+    "Temporary failure in name resolution",
+    "ConnectTimeoutError",
+    "Connection to ",  # "Connection to HOST timed out. (connect timeout=...)"
+)
+
+
+@dataclass(frozen=True)
+class ClientKey:
+    """What makes an SDK client: where, who, and how long to wait."""
+
+    endpoint: Endpoint
+    access_key_id: str
+    secret_digest: str
+    connect_timeout_ms: int
+    read_timeout_ms: int
+
+
+def client_key(
+    endpoint: Endpoint,
+    access_key_id: str,
+    access_key_secret: str,
+    connect_timeout_ms: int | None,
+    read_timeout_ms: int | None,
+) -> ClientKey:
+    """The cache key; it holds a digest of the secret, never the secret."""
+    digest = hashlib.sha256(access_key_secret.encode("utf-8", "surrogatepass")).hexdigest()
+    return ClientKey(
+        endpoint,
+        access_key_id,
+        digest,
+        connect_timeout_ms or DEFAULT_CONNECT_TIMEOUT_MS,
+        read_timeout_ms or DEFAULT_READ_TIMEOUT_MS,
+    )
+
+
+class SdkClient:
+    """One SDK ``Client`` with its runtime options, safe to share across threads."""
+
+    def __init__(self, key: ClientKey, access_key_secret: str) -> None:
+        from alibabacloud_dysmsapi20170525.client import Client
+        from alibabacloud_tea_openapi.models import Config
+        from darabonba.runtime import RuntimeOptions
+
+        self.key = key
+        config = Config(
+            access_key_id=key.access_key_id,
+            access_key_secret=access_key_secret,
+            endpoint=key.endpoint.host,
+            protocol=key.endpoint.protocol,
+            connect_timeout=key.connect_timeout_ms,
+            read_timeout=key.read_timeout_ms,
+            max_idle_conns=POOL_SIZE,
+        )
+        self.client = Client(config)
+        self.runtime = RuntimeOptions(
+            connect_timeout=key.connect_timeout_ms,
+            read_timeout=key.read_timeout_ms,
+            max_idle_conns=POOL_SIZE,
+            autoretry=False,
+            ignore_ssl=False,
+        )
+        if key.endpoint.loopback:
+            _direct_session_for(key.endpoint)
+
+    def __repr__(self) -> str:
+        return f"SdkClient(endpoint={self.key.endpoint.url!r}, access_key_id=...)"
+
+    def call(self, method: str, request: Any) -> dict[str, Any]:
+        """Call ``<method>_with_options`` (e.g. ``send_sms``); return the answer's body as a dict.
+
+        Raises ConnectorError for every failure, including a non-OK ``Code``.
+        """
+        bound: Callable[[Any, Any], Any] = getattr(self.client, f"{method}_with_options")
+        attempt = 1
+        while True:
+            try:
+                response = bound(request, self.runtime)
+            except Exception as exc:
+                error, wait_s = _translate(exc)
+                if wait_s is None or attempt >= MAX_ATTEMPTS:
+                    raise error from None
+                attempt += 1
+                time.sleep(wait_s)
+                continue
+            return _answer(response)
+
+
+def _answer(response: Any) -> dict[str, Any]:
+    body = getattr(response, "body", None)
+    to_map = getattr(body, "to_map", None)
+    answer = to_map() if callable(to_map) else None
+    if not isinstance(answer, dict) or not isinstance(answer.get("Code"), str):
+        raise transport_error(
+            "Aliyun answered without a Code",
+            malformed=True,
+            maybe_sent=True,
+            http_status=getattr(response, "status_code", None),
+        )
+    if answer["Code"] != "OK":
+        raise error_for_answer(answer, getattr(response, "status_code", None))
+    return answer
+
+
+_QUERY = re.compile(r"\?[^\s'\")]*")
+
+
+def _scrub(text: str) -> str:
+    """Drop request URLs' query strings (they hold the phone number) from an SDK message."""
+    return _QUERY.sub("?...", text)[:300]
+
+
+def _translate(exc: Exception) -> tuple[ConnectorError, float | None]:
+    """The ConnectorError for an SDK exception, and the seconds to wait before a retry (or None)."""
+    from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ThrottlingException
+    from darabonba.exceptions import RetryError
+
+    if isinstance(exc, AlibabaCloudException):
+        body = dict(exc.data) if isinstance(exc.data, dict) else {}
+        status = body.pop("statusCode", None) or getattr(exc, "status_code", None)
+        body.setdefault("Code", exc.code)
+        body.setdefault("Message", exc.message)
+        body.setdefault("RequestId", getattr(exc, "request_id", None))
+        error = error_for_answer(body, status)
+        retry_after = getattr(exc, "retry_after", None)
+        if isinstance(exc, ThrottlingException) and retry_after:
+            assert error.data is not None
+            error.data["retryAfterMs"] = retry_after
+            if 0 < retry_after <= MAX_RETRY_AFTER_MS:
+                return error, retry_after / 1000
+        return error, None
+    inner = getattr(exc, "inner_exception", exc)
+    text = _scrub(str(getattr(inner, "message", "") or inner))
+    if isinstance(inner, RetryError):
+        if any(marker in text for marker in _NOT_CONNECTED) and "Read timed out" not in text:
+            return transport_error(f"could not connect to Aliyun: {text}", maybe_sent=False), 0.05
+        return transport_error(f"no answer from Aliyun: {text}", maybe_sent=True), None
+    if "json" in text.lower() or isinstance(inner, ValueError):
+        return transport_error(
+            f"Aliyun's answer is not JSON: {text}", malformed=True, maybe_sent=True
+        ), None
+    return transport_error(f"{type(inner).__name__}: {text}", maybe_sent=True), None
+
+
+# --- the client cache -------------------------------------------------------------------------
+
+_clients: OrderedDict[ClientKey, SdkClient] = OrderedDict()
+_clients_lock = threading.Lock()
+
+
+def get_client(
+    endpoint: Endpoint,
+    access_key_id: str,
+    access_key_secret: str,
+    connect_timeout_ms: int | None = None,
+    read_timeout_ms: int | None = None,
+) -> SdkClient:
+    """The cached client for these settings (least recently used evicted past MAX_CLIENTS)."""
+    key = client_key(
+        endpoint, access_key_id, access_key_secret, connect_timeout_ms, read_timeout_ms
+    )
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is not None:
+            _clients.move_to_end(key)
+            return client
+    client = SdkClient(key, access_key_secret)  # built outside the lock: the first one imports
+    with _clients_lock:
+        client = _clients.setdefault(key, client)
+        _clients.move_to_end(key)
+        while len(_clients) > MAX_CLIENTS:
+            _clients.popitem(last=False)
+    return client
+
+
+def cached_clients() -> int:
+    """How many SDK clients are cached now."""
+    return len(_clients)
+
+
+def clear_clients() -> None:
+    """Forget every cached client (their pooled connections close when collected)."""
+    with _clients_lock:
+        _clients.clear()
+
+
+# --- loopback endpoints ignore proxy variables ---------------------------------------------------
+
+
+def _direct_session_for(endpoint: Endpoint) -> None:
+    """Make the SDK reach a loopback endpoint directly, whatever HTTP_PROXY says.
+
+    The SDK reads HTTP_PROXY itself and ignores NO_PROXY, so a proxy set for the outside world
+    would swallow requests to a local sandbox. Its sync transport keeps one ``requests``
+    session per host; we register, for loopback hosts only, a session that never uses a proxy.
+    """
+    import requests
+    from darabonba.core import DaraCore
+
+    class _DirectSession(requests.Session):
+        def send(self, request: Any, **kwargs: Any) -> Any:
+            kwargs["proxies"] = {}
+            return super().send(request, **kwargs)
+
+    key = f"{endpoint.protocol}://{endpoint.host}:80:pool={POOL_SIZE}"
+    if key in DaraCore._sessions:
+        return
+    session = _DirectSession()
+    session.trust_env = False
+    session.mount(
+        f"{endpoint.protocol}://",
+        DaraCore.get_adapter(endpoint.protocol.upper(), None, pool_size=POOL_SIZE),
+    )
+    DaraCore._sessions.setdefault(key, session)
