@@ -96,8 +96,11 @@ def _overseas(compact: str) -> PhoneNumber:
         digits = digits[2:]  # the international call prefix, written 00
     try:
         number = phonenumbers.parse("+" + digits, None)
-    except phonenumbers.NumberParseException:
-        raise _reject("no valid country calling code") from None
+    except phonenumbers.NumberParseException as exc:
+        too_long = exc.error_type == phonenumbers.NumberParseException.TOO_LONG
+        raise _reject(
+            "too long for a phone number" if too_long else "no valid country calling code"
+        ) from None
     region = phonenumbers.region_code_for_number(number)
     if number.country_code == MAINLAND_CALLING_CODE:
         raise _reject("a +86 number that is not a mainland mobile number (1 and ten digits)")

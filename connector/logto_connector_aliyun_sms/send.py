@@ -119,12 +119,8 @@ def plan(data: Any, config: Any) -> Outgoing:
         raise _bad_request("data.payload is required")
     phone = parse_phone(data.get("to"), strict=prepared.config["strictPhoneRegionNumberCheck"])
     check_country(phone, prepared.allowed)
-    template = prepared.templates.get(message_type) or prepared.templates.get("Generic")
-    if template is None:  # unreachable with a valid config, kept for Logto's contract
-        raise ConnectorError(
-            ConnectorErrorCode.TEMPLATE_NOT_FOUND,
-            {"message": f"no template for usage type {message_type!r} and no Generic template"},
-        )
+    # The schema requires a Generic template, so the fallback always exists.
+    template = prepared.templates.get(message_type) or prepared.templates["Generic"]
     code = template["templateCode"]
     if isinstance(code, dict):
         code = code["china" if phone.mainland else "overseas"]

@@ -1,0 +1,111 @@
+"""Phone numbers: Logto's mainland test, people's formats, one recipient, Aliyun's format."""
+
+from __future__ import annotations
+
+import pytest
+
+from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
+from logto_connector_aliyun_sms.phone import mask, parse_phone
+
+# (to, strict, expected Aliyun value, mainland)
+ACCEPTED = [
+    # Logto's digit forms, non-strict: optional +86 / 0086 / 86, then 1 and ten digits
+    ("13812345678", False, "13812345678", True),
+    ("8613812345678", False, "8613812345678", True),
+    ("+8613812345678", False, "+8613812345678", True),
+    ("008613812345678", False, "008613812345678", True),
+    # the ambiguous bare number: mainland when non-strict, North American when strict
+    ("18624017194", False, "18624017194", True),
+    ("18624017194", True, "18624017194", False),
+    ("8613812345678", True, "8613812345678", True),
+    ("+8613812345678", True, "+8613812345678", True),
+    # overseas digit forms Logto stores: country code and number, no '+'
+    ("85268326366", False, "85268326366", False),
+    ("85268326366", True, "85268326366", False),
+    ("6591234567", False, "6591234567", False),
+    # people's own formats
+    ("+86 138 1234 5678", False, "+8613812345678", True),
+    ("138-1234-5678", False, "13812345678", True),
+    ("(+852) 6832.6366", False, "85268326366", False),
+    ("+1 (202) 555-0123", False, "12025550123", False),
+    ("00 44 20 7183 8750", False, "442071838750", False),
+    ("+39 06 1234 5678", False, "390612345678", False),  # Italian leading zero kept
+    ("１３８１２３４５６７８", False, "13812345678", True),  # full-width digits
+    ("  +81 90-1234-5678  ", False, "819012345678", False),
+]
+
+
+@pytest.mark.parametrize(("to", "strict", "aliyun", "mainland"), ACCEPTED)
+def test_accepted_numbers(to: str, strict: bool, aliyun: str, mainland: bool) -> None:
+    phone = parse_phone(to, strict=strict)
+    assert phone.aliyun == aliyun
+    assert phone.mainland is mainland
+    assert "," not in phone.aliyun
+    assert phone.aliyun.lstrip("+").isdigit()
+
+
+def test_strict_mode_requires_the_prefix_for_mainland() -> None:
+    assert parse_phone("13812345678", strict=False).mainland
+    strict = parse_phone("13812345678", strict=True)
+    assert not strict.mainland
+    assert strict.calling_code == 1
+
+
+def test_overseas_numbers_carry_country_and_region() -> None:
+    phone = parse_phone("+852 6832 6366")
+    assert (phone.calling_code, phone.region) == (852, "HK")
+
+
+REFUSED = [
+    ("13800000000,13900000000", "several recipients"),
+    ("13800000000;13900000000", "several recipients"),
+    ("13800000000，13900000000", "several recipients"),
+    ("13800000000 & 13900000000", "several recipients"),
+    ("1380000000013900000000", "too long"),
+    ("+1-800-FLOWERS", "only digits"),
+    ("abc", "only digits"),
+    ("138 0000 0000 ext 12", "only digits"),
+    ("", "empty"),
+    ("   ", "empty"),
+    ("+", "only digits"),
+    ("++8613812345678", "only digits"),
+    ("86+13812345678", "only digits"),
+    ("+85212", "too short"),
+    ("+1 202 555 01234", "too long"),
+    ("+999 1234 5678", "country calling code"),
+    ("+86 10 1234 5678", "not a mainland mobile"),
+    ("1" * 65, "longer than 64"),
+    ("<script>", "only digits"),
+]
+
+
+@pytest.mark.parametrize(("to", "reason"), REFUSED)
+def test_refused_numbers(to: str, reason: str) -> None:
+    with pytest.raises(ConnectorError) as caught:
+        parse_phone(to)
+    assert caught.value.code is ConnectorErrorCode.INVALID_REQUEST_PARAMETERS
+    assert reason in caught.value.data["message"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("to", [None, 13812345678, ["13812345678"], b"13812345678"])
+def test_non_string_to_is_refused(to: object) -> None:
+    with pytest.raises(ConnectorError) as caught:
+        parse_phone(to)
+    assert caught.value.code is ConnectorErrorCode.INVALID_REQUEST_PARAMETERS
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("85268326366", "852****6366"),
+        ("6591234567", "65****567"),
+        ("12345", "****"),
+    ],
+)
+def test_mask(number: str, masked: str) -> None:
+    assert mask(number) == masked
+
+
+def test_masked_mainland_number_hides_the_prefix() -> None:
+    assert parse_phone("+8613812345678").masked == "138****5678"
