@@ -42,6 +42,9 @@ class AliyunSmsConnector:
                 asyncio.get_running_loop()
             except RuntimeError:
                 return asyncio.run(_await(config))
+            close = getattr(config, "close", None)
+            if callable(close):
+                close()  # never awaited: close it instead of leaking a warning
             raise ConnectorError(
                 ConnectorErrorCode.GENERAL,
                 "get_config is async and a loop is running: use send_message_async",

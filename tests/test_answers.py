@@ -1,0 +1,196 @@
+"""Every row of the error table, produced by the sandbox and seen through the real SDK."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+import logto_connector_aliyun_sms as aliyun_sms
+from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
+from logto_connector_aliyun_sms.errors import ANSWERS, classify
+
+E = ConnectorErrorCode
+DATA = {"to": "13812345678", "type": "SignIn", "payload": {"code": "123456"}}
+
+
+def _send(sb: Any, config: dict[str, Any] | None = None, **data: Any) -> ConnectorError:
+    with pytest.raises(ConnectorError) as caught:
+        aliyun_sms.send_message({**DATA, **data}, config or sb.connector_config())
+    error = caught.value
+    assert error.data is not None
+    for key in ("errorDescription", "Code", "RequestId", "retryable"):
+        assert key in error.data
+    return error
+
+
+@pytest.mark.parametrize(("aliyun_code", "expected"), sorted(ANSWERS.items()))
+def test_every_row_of_the_table(
+    aliyun_sms_sandbox: Any, aliyun_code: str, expected: tuple[ConnectorErrorCode, bool]
+) -> None:
+    sb = aliyun_sms_sandbox
+    business = aliyun_code.startswith(("isv.", "isp."))
+    status = (
+        200
+        if business
+        else (
+            500
+            if aliyun_code in ("InternalError",)
+            else 503
+            if aliyun_code == "ServiceUnavailable"
+            else 400
+        )
+    )
+    sb.inject_fault("error", status=status, code=aliyun_code, message=f"sandbox says {aliyun_code}")
+    error = _send(sb)
+    assert (error.code, error.data["retryable"]) == expected  # type: ignore[index]
+    assert error.data["Code"] == aliyun_code  # type: ignore[index]
+    assert error.data["errorDescription"]  # type: ignore[index]
+    assert error.data["RequestId"]  # type: ignore[index]
+    assert error.data["response"]["Code"] == aliyun_code  # type: ignore[index]
+    assert len(sb.requests) == 1  # no retry-after header: nothing is retried
+    assert sb.messages == []
+
+
+def test_unknown_codes() -> None:
+    assert classify("isv.SOMETHING_NEW") == (E.GENERAL, False)
+    assert classify("MissingTemplateCode") == (E.INVALID_REQUEST_PARAMETERS, False)
+    assert classify("Throttling.Whatever") == (E.RATE_LIMIT_EXCEEDED, True)
+    assert classify(None) == (E.GENERAL, False)
+
+
+# --- the same answers, produced by the sandbox's own rules -------------------------------------
+
+
+def test_per_number_flow_control_is_rate_limit(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    aliyun_sms.send_message(DATA, sb.connector_config())
+    error = _send(sb)
+    assert error.code is E.RATE_LIMIT_EXCEEDED
+    assert error.data["Code"] == "isv.BUSINESS_LIMIT_CONTROL"  # type: ignore[index]
+    assert "Permits:1" in error.data["errorDescription"]  # type: ignore[index]
+
+
+def test_unknown_signature_and_template_are_config_errors(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    assert _send(sb, dict(sb.connector_config(), signName="Nobody")).code is E.INVALID_CONFIG
+    config = sb.connector_config()
+    for template in config["templates"]:
+        template["templateCode"] = "SMS_000"
+    error = _send(sb, config)
+    assert error.code is E.INVALID_CONFIG
+    assert error.data["Code"] == "isv.SMS_TEMPLATE_ILLEGAL"  # type: ignore[index]
+
+
+def test_wrong_secret_and_unknown_key_are_config_errors(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    wrong = dict(sb.connector_config(), accessKeySecret="not-the-secret")
+    error = _send(sb, wrong)
+    assert error.code is E.INVALID_CONFIG
+    assert error.data["Code"] == "SignatureDoesNotMatch"  # type: ignore[index]
+    assert error.data["httpStatus"] == 400  # type: ignore[index]
+    unknown = dict(sb.connector_config(), accessKeyId="LTAI-unknown")
+    error = _send(sb, unknown)
+    assert error.code is E.INVALID_CONFIG
+    assert error.data["Code"] == "InvalidAccessKeyId.NotFound"  # type: ignore[index]
+
+
+def test_balance_and_quota_are_usage_limits(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    sb.set_balance(0)
+    error = _send(sb)
+    assert (error.code, error.data["Code"]) == (E.USAGE_LIMIT_EXCEEDED, "isv.AMOUNT_NOT_ENOUGH")  # type: ignore[index]
+    sb.reset()
+    sb.set_daily_quota(0)
+    error = _send(sb)
+    assert (error.code, error.data["Code"]) == (E.USAGE_LIMIT_EXCEEDED, "isv.DAY_LIMIT_CONTROL")  # type: ignore[index]
+
+
+def test_international_template_to_a_mainland_number(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    for template in config["templates"]:
+        template["templateCode"] = template["templateCode"]["overseas"]
+    error = _send(sb, config)
+    assert error.code is E.INVALID_CONFIG
+    assert error.data["Code"] == "isv.DOMESTIC_NUMBER_NOT_SUPPORTED"  # type: ignore[index]
+
+
+def test_missing_template_variable_is_a_request_error(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    error = _send(sb, payload={"notcode": "1234"})
+    assert error.code is E.INVALID_REQUEST_PARAMETERS
+    assert error.data["Code"] == "isv.TEMPLATE_MISSING_PARAMETERS"  # type: ignore[index]
+
+
+# --- transport faults -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["html", "empty", "truncated"])
+def test_malformed_answers_are_invalid_response(aliyun_sms_sandbox: Any, kind: str) -> None:
+    sb = aliyun_sms_sandbox
+    sb.inject_fault(kind, status=200 if kind != "html" else 502)
+    error = _send(sb)
+    assert error.code is E.INVALID_RESPONSE
+    assert error.data["maybeSent"] is True  # type: ignore[index]
+    assert len(sb.requests) == 1
+    assert aliyun_sms.send_message(DATA, sb.connector_config())["Code"] == "OK"
+
+
+def test_dropped_connection_is_general_and_not_retried(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    sb.inject_fault("drop")
+    error = _send(sb)
+    assert error.code is E.GENERAL
+    assert error.data["maybeSent"] is True  # type: ignore[index]
+    assert len(sb.requests) == 1
+    assert aliyun_sms.send_message(DATA, sb.connector_config())["Code"] == "OK"
+
+
+def test_read_timeout_is_general_within_its_timeout(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    sb.inject_fault("delay", delay_ms=3000)
+    started = time.monotonic()
+    error = _send(sb, dict(sb.connector_config(), readTimeout=300))
+    assert time.monotonic() - started < 2.5
+    assert error.code is E.GENERAL
+    assert error.data["maybeSent"] is True  # type: ignore[index]
+    assert len(sb.requests) == 1
+
+
+def test_refused_connection_is_retried_then_general(aliyun_sms_sandbox: Any) -> None:
+    config = dict(aliyun_sms_sandbox.connector_config(), endpoint="http://127.0.0.1:9")
+    started = time.monotonic()
+    error = _send(aliyun_sms_sandbox, config)
+    assert time.monotonic() - started < 5
+    assert error.code is E.GENERAL
+    assert (error.data["maybeSent"], error.data["retryable"]) == (False, True)  # type: ignore[index]
+    assert "13812345678" not in json.dumps(error.data)
+
+
+def test_throttling_with_retry_after_is_retried(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    sb.inject_fault("throttle", count=1, retry_after_ms=50)
+    assert aliyun_sms.send_message(DATA, sb.connector_config())["Code"] == "OK"
+    assert len(sb.requests) == 2
+    assert len(sb.messages) == 1
+
+
+def test_persistent_throttling_gives_up_after_three_attempts(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    sb.inject_fault("throttle", count=10, retry_after_ms=20)
+    error = _send(sb)
+    assert error.code is E.RATE_LIMIT_EXCEEDED
+    assert error.data["retryAfterMs"] == 20  # type: ignore[index]
+    assert len(sb.requests) == 3
+    assert sb.messages == []
+
+
+def test_server_errors_are_never_retried(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    sb.inject_fault("error", count=1, status=503, code="ServiceUnavailable", message="busy")
+    error = _send(sb)
+    assert (error.code, error.data["retryable"]) == (E.GENERAL, True)  # type: ignore[index]
+    assert len(sb.requests) == 1

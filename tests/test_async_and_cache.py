@@ -1,0 +1,84 @@
+"""The async path under concurrency, and the SDK client cache."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+import logto_connector_aliyun_sms as aliyun_sms
+from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, sdk
+from logto_connector_aliyun_sms.send import prepare_config
+
+
+def _data(i: int) -> dict[str, Any]:
+    return {"to": f"+852 6{i:07d}", "type": "SignIn", "payload": {"code": f"{i % 1000000:06d}"}}
+
+
+async def test_concurrent_async_sends_each_land_once(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    before = sb.stats()["connections_opened"]
+    results = await asyncio.gather(
+        *(aliyun_sms.send_message_async(_data(i), config) for i in range(200))
+    )
+    assert all(r["Code"] == "OK" for r in results)
+    biz_ids = {r["BizId"] for r in results}
+    assert len(biz_ids) == 200
+    assert {m["BizId"] for m in sb.messages} == biz_ids
+    opened = sb.stats()["connections_opened"] - before
+    assert opened <= sdk.POOL_SIZE
+
+
+async def test_async_does_not_block_the_loop(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    sb.set_latency(rtt_ms=200)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    await asyncio.gather(
+        *(aliyun_sms.send_message_async(_data(i), sb.connector_config()) for i in range(4))
+    )
+    task.cancel()
+    assert ticks >= 10  # the loop kept running during ~200 ms of waiting
+
+
+async def test_async_input_errors_raise_on_the_loop(aliyun_sms_sandbox: Any) -> None:
+    with pytest.raises(ConnectorError) as caught:
+        await aliyun_sms.send_message_async(
+            {"to": "1,2", "type": "SignIn", "payload": {}}, aliyun_sms_sandbox.connector_config()
+        )
+    assert caught.value.code is ConnectorErrorCode.INVALID_REQUEST_PARAMETERS
+    assert aliyun_sms_sandbox.requests == []
+
+
+def test_threads_share_one_client(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(lambda i: aliyun_sms.send_message(_data(i), config), range(64)))
+    assert len({r["BizId"] for r in results}) == 64
+    assert len(sb.messages) == 64
+    client = prepare_config(config).client()
+    assert client is prepare_config(dict(config)).client()
+
+
+def test_client_cache_is_keyed_and_bounded(aliyun_sms_sandbox: Any) -> None:
+    config = aliyun_sms_sandbox.connector_config()
+    first = prepare_config(config).client()
+    assert prepare_config(dict(config, readTimeout=1234)).client() is not first
+    assert prepare_config(dict(config, accessKeySecret="other")).client() is not first
+    for i in range(sdk.MAX_CLIENTS + 8):
+        prepare_config(dict(config, accessKeyId=f"rotating-{i}")).client()
+    assert sdk.cached_clients() <= sdk.MAX_CLIENTS
+    assert "secret" not in repr(first).lower() or "other" not in repr(first)
+    assert config["accessKeySecret"] not in repr(first)
+    assert config["accessKeySecret"] not in repr(first.key)
