@@ -35,6 +35,8 @@ _NOT_CONNECTED = (
     "Temporary failure in name resolution",
     "ConnectTimeoutError",
     "Connection to ",  # "Connection to HOST timed out. (connect timeout=...)"
+    "ProxyError",  # the proxy refused the tunnel: nothing reached Aliyun
+    "SSLError",  # the TLS handshake failed: no request was sent
 )
 
 

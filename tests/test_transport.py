@@ -1,0 +1,140 @@
+"""Transport safety: TLS always verified, proxies respected for real endpoints."""
+
+from __future__ import annotations
+
+import datetime
+import socket
+import ssl
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import logto_connector_aliyun_sms as aliyun_sms
+from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
+from logto_connector_aliyun_sms.endpoint import parse_endpoint
+from logto_connector_aliyun_sms.sdk import get_client
+
+CONFIG: dict[str, Any] = {
+    "accessKeyId": "LTAI-transport-test",
+    "accessKeySecret": "transport-secret",
+    "signName": "Test",
+    "templates": [
+        {"usageType": u, "templateCode": "SMS_1"}
+        for u in ("Register", "SignIn", "ForgotPassword", "Generic")
+    ],
+}
+DATA = {"to": "13812345678", "type": "SignIn", "payload": {"code": "123456"}}
+
+
+class _Recorder:
+    """A loopback TCP server that records the first bytes of each connection, then answers."""
+
+    def __init__(self, answer: bytes, tls: ssl.SSLContext | None = None) -> None:
+        self.answer = answer
+        self.tls = tls
+        self.seen: list[bytes] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    stream = self.tls.wrap_socket(conn, server_side=True) if self.tls else conn
+                    self.seen.append(stream.recv(4096))
+                    stream.sendall(self.answer)
+                except (OSError, ssl.SSLError) as exc:
+                    self.seen.append(repr(exc).encode())
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def self_signed(tmp_path: Path) -> ssl.SSLContext:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+@pytest.fixture
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_tls_verification_is_never_disabled(
+    self_signed: ssl.SSLContext, no_proxy_env: None
+) -> None:
+    ok = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+    server = _Recorder(ok, tls=self_signed)
+    try:
+        config = dict(CONFIG, endpoint=f"https://127.0.0.1:{server.port}")
+        with pytest.raises(ConnectorError) as caught:
+            aliyun_sms.send_message(DATA, config)
+        assert caught.value.code is ConnectorErrorCode.GENERAL
+        assert "CERTIFICATE_VERIFY_FAILED" in caught.value.data["errorDescription"]  # type: ignore[index]
+        # the TLS handshake failed: no request line ever reached the server
+        assert not any(b"PhoneNumbers" in seen for seen in server.seen)
+        assert caught.value.data["maybeSent"] is False  # type: ignore[index]
+    finally:
+        server.close()
+    client = get_client(parse_endpoint("dysmsapi.aliyuncs.com"), "id", "secret")
+    assert client.runtime.ignore_ssl is False
+
+
+def test_https_proxy_is_used_for_real_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    refuse = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    proxy = _Recorder(refuse)
+    try:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+        monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{proxy.port}")
+        config = dict(CONFIG, endpoint="dysmsapi.ap-southeast-1.aliyuncs.com", connectTimeout=2000)
+        with pytest.raises(ConnectorError) as caught:
+            aliyun_sms.send_message(DATA, config)
+        assert caught.value.code is ConnectorErrorCode.GENERAL
+        assert proxy.seen, "the request must go through the proxy"
+        assert proxy.seen[0].startswith(b"CONNECT dysmsapi.ap-southeast-1.aliyuncs.com:443")
+        # CONNECT carries only the host: the phone number stays inside the TLS tunnel
+        assert b"13812345678" not in b"".join(proxy.seen)
+        assert caught.value.data["maybeSent"] is False  # type: ignore[index]
+    finally:
+        proxy.close()
