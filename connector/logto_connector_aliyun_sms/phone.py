@@ -34,12 +34,14 @@ class PhoneNumber:
     @property
     def masked(self) -> str:
         """The number with its middle hidden, for logs: ``138****5678``."""
-        return mask(self.aliyun[-11:] if self.mainland else self.aliyun)
+        return mask(self.aliyun)
 
 
 def mask(number: str) -> str:
     """Hide the middle digits of a phone number (keeps at most 3 + 4 digits visible)."""
     digits = number.lstrip("+")
+    if _MAINLAND.fullmatch(digits):
+        digits = digits[-11:]  # a mainland mobile: mask the national number, not the prefix
     if len(digits) >= 11:
         return digits[:3] + "****" + digits[-4:]
     if len(digits) >= 7:

@@ -10,6 +10,7 @@ Aliyun (the connection could not be opened) or when Aliyun asked for it (throttl
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 import time
@@ -17,10 +18,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus
 
 from .endpoint import Endpoint
 from .errors import error_for_answer, transport_error
 from .kit import ConnectorError
+from .phone import mask
 
 DEFAULT_CONNECT_TIMEOUT_MS = 5000
 DEFAULT_READ_TIMEOUT_MS = 10000
@@ -97,6 +100,7 @@ class SdkClient:
         )
         if key.endpoint.loopback:
             _direct_session_for(key.endpoint)
+        _guard_sdk_debug_log()
 
     def __repr__(self) -> str:
         return f"SdkClient(endpoint={self.key.endpoint.url!r}, access_key_id=...)"
@@ -247,3 +251,34 @@ def _direct_session_for(endpoint: Endpoint) -> None:
         DaraCore.get_adapter(endpoint.protocol.upper(), None, pool_size=POOL_SIZE),
     )
     DaraCore._sessions.setdefault(key, session)
+
+
+# --- DEBUG=sdk ---------------------------------------------------------------------------
+
+_PHONE_PARAM = re.compile(r"(PhoneNumbers?=)([^&\s]*)")
+_AUTHORIZATION = re.compile(r"(?im)^([<>] (?:authorization|x-acs-security-token) : ).*$")
+
+
+class _SdkDebugRedactor(logging.Filter):
+    """With DEBUG=sdk the SDK logs each request line and its headers on ``darabonba-core``.
+
+    That line holds the full phone number and the header block the request's signature; this
+    filter masks both before any handler sees the record. (No secret is ever in it.)
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and not record.args:
+            text = _PHONE_PARAM.sub(
+                lambda m: m.group(1) + mask(unquote_plus(m.group(2))), record.msg
+            )
+            record.msg = _AUTHORIZATION.sub(lambda m: m.group(1) + "***", text)
+        return True
+
+
+_redactor = _SdkDebugRedactor()
+
+
+def _guard_sdk_debug_log() -> None:
+    sdk_logger = logging.getLogger("darabonba-core")
+    if _redactor not in sdk_logger.filters:
+        sdk_logger.addFilter(_redactor)
