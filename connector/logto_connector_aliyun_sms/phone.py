@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .kit import ConnectorError, ConnectorErrorCode
 
@@ -77,6 +78,17 @@ def parse_phone(to: object, *, strict: bool = False) -> PhoneNumber:
     ``strict`` is ``strictPhoneRegionNumberCheck``: the country code must be present, and it
     alone decides whether the number is mainland Chinese.
     """
+    if isinstance(to, str) and len(to) <= _MAX_INPUT:
+        return _parse_cached(to, strict)
+    return _parse(to, strict)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(to: str, strict: bool) -> PhoneNumber:
+    return _parse(to, strict)
+
+
+def _parse(to: object, strict: bool) -> PhoneNumber:
     if not isinstance(to, str):
         raise ConnectorError(
             ConnectorErrorCode.INVALID_REQUEST_PARAMETERS,

@@ -198,6 +198,11 @@ def get_client(
     key = client_key(
         endpoint, access_key_id, access_key_secret, connect_timeout_ms, read_timeout_ms
     )
+    return client_for(key, access_key_secret)
+
+
+def client_for(key: ClientKey, access_key_secret: str) -> SdkClient:
+    """The cached client for a precomputed key (the send path computes it once per config)."""
     with _clients_lock:
         client = _clients.get(key)
         if client is not None:

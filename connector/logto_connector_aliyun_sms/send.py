@@ -18,7 +18,7 @@ from .endpoint import Endpoint, parse_endpoint
 from .guards import allowed_countries, check_country, interval_guard
 from .kit import ConnectorError, ConnectorErrorCode
 from .phone import PhoneNumber, parse_phone
-from .sdk import POOL_SIZE, SdkClient, get_client
+from .sdk import POOL_SIZE, ClientKey, SdkClient, client_for, client_key
 from .template_param import template_param
 
 logger = logging.getLogger("logto_connector_aliyun_sms")
@@ -35,17 +35,11 @@ class PreparedConfig:
     templates: dict[str, dict[str, Any]]
     allowed: frozenset[str] | None
     min_interval_s: float
+    client_key: ClientKey
 
     def client(self) -> SdkClient:
         """The cached SDK client for this config."""
-        c = self.config
-        return get_client(
-            self.endpoint,
-            c["accessKeyId"],
-            c["accessKeySecret"],
-            c.get("connectTimeout"),
-            c.get("readTimeout"),
-        )
+        return client_for(self.client_key, self.config["accessKeySecret"])
 
 
 _prepared: OrderedDict[str, PreparedConfig] = OrderedDict()
@@ -72,12 +66,20 @@ def prepare_config(config: Any) -> PreparedConfig:
     templates: dict[str, dict[str, Any]] = {}
     for template in valid["templates"]:
         templates.setdefault(template["usageType"], template)  # the first one wins, as in Logto
+    endpoint = parse_endpoint(valid.get("endpoint"))
     prepared = PreparedConfig(
         valid,
-        parse_endpoint(valid.get("endpoint")),
+        endpoint,
         templates,
         allowed_countries(valid.get("allowedCountryCodes")),
         float(valid.get("minSendIntervalSeconds") or 0),
+        client_key(
+            endpoint,
+            valid["accessKeyId"],
+            valid["accessKeySecret"],
+            valid.get("connectTimeout"),
+            valid.get("readTimeout"),
+        ),
     )
     if key is not None:
         with _prepared_lock:
