@@ -1,0 +1,97 @@
+"""Admin routes under ``/_sandbox/`` (no signature needed): outbox, faults, stats, reset, clock."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from .faults import Fault
+
+if TYPE_CHECKING:
+    from .server import SandboxServer
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(data, ensure_ascii=False).encode(),
+        content_type="application/json",
+        charset="utf-8",
+    )
+
+
+def _error(message: str, status: int = 400) -> web.Response:
+    return _json({"error": message}, status)
+
+
+async def _body(request: web.BaseRequest) -> dict[str, Any] | None:
+    raw = await request.read()
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+async def handle(request: web.BaseRequest, server: SandboxServer) -> web.Response:
+    """Dispatch one admin request."""
+    state = server.state
+    route = (request.method, request.path.rstrip("/"))
+    if route == ("GET", "/_sandbox/messages"):
+        return _json(state.outbox(request.query.get("phone")))
+    if route == ("DELETE", "/_sandbox/messages"):
+        return _json({"deleted": state.clear_messages()})
+    if route == ("GET", "/_sandbox/requests"):
+        return _json(state.request_log())
+    if route == ("GET", "/_sandbox/stats"):
+        return _json(server.stats())
+    if route == ("POST", "/_sandbox/reset"):
+        state.reset()
+        return _json({"ok": True})
+    if route == ("GET", "/_sandbox/faults"):
+        with state.lock:
+            return _json(state.faults.pending())
+    if route == ("DELETE", "/_sandbox/faults"):
+        with state.lock:
+            state.faults.clear()
+        return _json({"ok": True})
+    body = await _body(request) if request.method == "POST" else {}
+    if body is None:
+        return _error("the body must be a JSON object")
+    if route == ("POST", "/_sandbox/faults"):
+        try:
+            fault = Fault(**body)
+        except (TypeError, ValueError) as exc:
+            return _error(str(exc))
+        state.inject(fault)
+        return _json({"queued": fault.as_dict()}, 201)
+    if route == ("POST", "/_sandbox/latency"):
+        try:
+            state.rtt_ms = float(body.get("rtt_ms", 0))
+            state.handshake_ms = float(body.get("handshake_ms", 0))
+        except (TypeError, ValueError):
+            return _error("rtt_ms and handshake_ms must be numbers")
+        return _json({"rtt_ms": state.rtt_ms, "handshake_ms": state.handshake_ms})
+    if route in (("GET", "/_sandbox/clock"), ("POST", "/_sandbox/clock")):
+        return _clock(server, body)
+    return _error(f"no admin route {request.method} {request.path}", 404)
+
+
+def _clock(server: SandboxServer, body: dict[str, Any]) -> web.Response:
+    clock = server.state.clock
+    try:
+        if body.get("reset"):
+            clock.reset()
+        if "set" in body:
+            when = body["set"]
+            clock.set(datetime.fromisoformat(when) if isinstance(when, str) else float(when))
+        if "advance" in body:
+            clock.advance(float(body["advance"]))
+    except (TypeError, ValueError) as exc:
+        return _error(f"bad clock change: {exc}")
+    return _json({"now": clock.now().isoformat(), "frozen": clock.frozen})

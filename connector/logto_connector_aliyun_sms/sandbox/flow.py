@@ -1,0 +1,69 @@
+"""Per-number flow control for mainland verification codes (Aliyun's defaults).
+
+Same signature to the same number: 1 a minute and 5 an hour in calendar windows of UTC+8
+(14:03:00-14:03:59, 14:00:00-14:59:59), and 10 in a rolling 24 hours.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+_CHINA_OFFSET = 8 * 3600
+DAY = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Permits per calendar minute, calendar hour and rolling day."""
+
+    per_minute: int = 1
+    per_hour: int = 5
+    per_day: int = 10
+
+
+def window_start(now: float, seconds: int) -> float:
+    """The start of the calendar window of ``seconds`` (60 or 3600) holding ``now``, in UTC+8."""
+    return now - ((now + _CHINA_OFFSET) % seconds)
+
+
+class FlowControl:
+    """Accepted sends per key, checked against ``Limits``."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._sends: dict[tuple[str, ...], deque[float]] = {}
+
+    def refusal(self, key: tuple[str, ...], now: float) -> str | None:
+        """Aliyun's message when one more send for ``key`` at ``now`` breaks a limit, else None."""
+        sends = self._sends.get(key)
+        if not sends:
+            return None
+        while sends and sends[0] <= now - DAY:
+            sends.popleft()
+        limits = self.limits
+        minute, hour = window_start(now, 60), window_start(now, 3600)
+        in_minute = in_hour = in_day = 0
+        for sent in sends:
+            if sent > now:
+                continue  # the clock was moved back: sends "in the future" do not count
+            in_day += 1
+            if sent >= hour:
+                in_hour += 1
+                if sent >= minute:
+                    in_minute += 1
+        if in_minute >= limits.per_minute:
+            return f"触发分钟级流控Permits:{limits.per_minute}"
+        if in_hour >= limits.per_hour:
+            return f"触发小时级流控Permits:{limits.per_hour}"
+        if in_day >= limits.per_day:
+            return f"触发天级流控Permits:{limits.per_day}"
+        return None
+
+    def record(self, key: tuple[str, ...], now: float) -> None:
+        """Count one accepted send for ``key``."""
+        self._sends.setdefault(key, deque()).append(now)
+
+    def clear(self) -> None:
+        """Forget every send."""
+        self._sends.clear()

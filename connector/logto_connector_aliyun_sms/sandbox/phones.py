@@ -1,0 +1,94 @@
+"""Phone numbers as Dysmsapi reads them, per template kind.
+
+Mainland templates: an 11-digit mobile number ``1[3-9]XXXXXXXXX``, bare or with one of the prefixes
+Aliyun documents: ``+``, ``+86``, ``0086``, ``86``.
+
+International (and HK/Macau/Taiwan) templates: the country code followed by the national number,
+digits only (Aliyun's documented form). A leading ``+`` is tolerated; ``00`` is not. The number must
+be of a possible length for its country (libphonenumber's ``is_possible_number``), so test numbers
+that are not assigned still pass.
+
+A bare ``1XXXXXXXXXX`` is ambiguous: it is a mainland mobile and, read as ``+1 ...``, maybe a North
+American one. With an international template it counts as international when it is a valid
+number outside China read that way (``18624017194``), else as mainland (``13812345678``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_MAINLAND = re.compile(r"(?:\+86|0086|86|\+)?(1[3-9]\d{9})")
+_INTERNATIONAL = re.compile(r"\+?([1-9]\d{6,16})")
+
+MAINLAND_ONLY_TEMPLATE = "国内短信模板不支持发送国际/港澳台号码"
+
+
+def mainland_number(raw: str) -> str | None:
+    """The 11-digit national number when ``raw`` is a mainland mobile number, else None."""
+    match = _MAINLAND.fullmatch(raw)
+    return match[1] if match else None
+
+
+@lru_cache(maxsize=8192)
+def _international(digits: str) -> tuple[bool, bool, bool]:
+    """(possible, valid, in mainland China) for ``+digits``."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse("+" + digits)
+    except phonenumbers.NumberParseException:
+        return False, False, False
+    possible = bool(phonenumbers.is_possible_number(number))
+    valid = bool(phonenumbers.is_valid_number(number))
+    in_china = number.country_code == 86
+    return possible, valid, in_china
+
+
+def check(raw: str, international_template: bool) -> tuple[str | None, str]:
+    """Aliyun's refusal code for ``raw`` (or None when accepted) and its normalised form.
+
+    The normalised form is the national number for mainland numbers (the flow-control key) and the
+    digits of country code and number for the others.
+    """
+    national = mainland_number(raw)
+    match = _INTERNATIONAL.fullmatch(raw)
+    if not international_template:
+        if national is not None:
+            return None, national
+        if match is not None:
+            possible, _, in_china = _international(match[1])
+            if possible and not in_china:
+                return "isv.SMS_TEMPLATE_ILLEGAL", match[1]
+        return "isv.MOBILE_NUMBER_ILLEGAL", raw
+    if match is None:
+        return ("isv.DOMESTIC_NUMBER_NOT_SUPPORTED" if national else "isv.MOBILE_NUMBER_ILLEGAL"), raw
+    digits = match[1]
+    possible, valid, in_china = _international(digits)
+    if national is not None and not (valid and not in_china):
+        return "isv.DOMESTIC_NUMBER_NOT_SUPPORTED", national
+    if not possible:
+        return "isv.MOBILE_NUMBER_ILLEGAL", digits
+    if in_china:
+        return "isv.DOMESTIC_NUMBER_NOT_SUPPORTED", digits
+    return None, digits
+
+
+def same_number(a: str, b: str) -> bool:
+    """True when two written numbers reach the same phone (prefixes ignored)."""
+    return _normal(a) == _normal(b)
+
+
+def _normal(raw: str) -> str:
+    national = mainland_number(raw)
+    if national is not None:
+        return national
+    return raw.lstrip("+")
+
+
+def mask(raw: str) -> str:
+    """A number for logs: the first 3 and last 4 digits kept (``138****5678``)."""
+    national = mainland_number(raw) or raw.lstrip("+")
+    if len(national) <= 7:
+        return "*" * len(national)
+    return f"{national[:3]}{'*' * (len(national) - 7)}{national[-4:]}"

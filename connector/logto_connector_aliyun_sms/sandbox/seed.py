@@ -1,0 +1,138 @@
+"""The sandbox's starting state: the default seed, and seeds read from JSON.
+
+JSON seed (``--seed FILE`` or ``Sandbox(seed=...)``)::
+
+    {"replace": false,
+     "accounts":   [{"accessKeyId": "...", "accessKeySecret": "...",
+                     "balance": null, "dailyQuota": null, "enabled": true}],
+     "signatures": [{"name": "My App", "approved": true}],
+     "templates":  [{"code": "SMS_1", "content": "验证码${code}", "international": false,
+                     "kind": "verification", "approved": true, "usageType": "SignIn"}]}
+
+Entries extend the default seed (same id, name or code: replaced); ``"replace": true`` starts from
+nothing instead, and its first account and first approved signature become the defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..kit import TemplateType
+from .models import Account, Signature, Template
+
+DEFAULT_ACCESS_KEY_ID = "LTAI5tSandboxAccessKeyId"
+#: The sandbox's own made-up secret: it opens nothing but this local server.
+DEFAULT_ACCESS_KEY_SECRET = "SandboxSecretNotARealKey0123456789"  # noqa: S105
+DEFAULT_SIGN_NAME = "Logto Sandbox"
+
+_ACTIONS = {
+    TemplateType.SIGN_IN: ("登录", "sign-in"),
+    TemplateType.REGISTER: ("注册", "registration"),
+    TemplateType.FORGOT_PASSWORD: ("重置密码", "password reset"),
+    TemplateType.ORGANIZATION_INVITATION: ("加入组织", "organization invitation"),
+    TemplateType.GENERIC: ("身份验证", "verification"),
+    TemplateType.USER_PERMISSION_VALIDATION: ("权限验证", "permission check"),
+    TemplateType.BIND_NEW_IDENTIFIER: ("绑定新账号", "new identifier"),
+    TemplateType.MFA_VERIFICATION: ("两步验证", "two-step verification"),
+    TemplateType.BIND_MFA: ("绑定两步验证", "two-step setup"),
+}
+
+
+def mainland_code(index: int) -> str:
+    """Template code of the default mainland template for the usage type at ``index`` (0-8)."""
+    return f"SMS_9000000{index + 1:02d}"
+
+
+def international_code(index: int) -> str:
+    """Template code of the default international template for the usage type at ``index``."""
+    return f"SMS_9000001{index + 1:02d}"
+
+
+@dataclass
+class Seed:
+    """Accounts, signatures and templates, and which template serves which Logto usage type."""
+
+    accounts: list[Account] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    templates: list[Template] = field(default_factory=list)
+    usage_types: dict[str, str] = field(default_factory=dict)  # template code -> usageType
+
+
+def default_seed() -> Seed:
+    """One account, one approved verification signature, and for every Logto usage type an
+    approved mainland and an approved international verification template."""
+    seed = Seed(
+        accounts=[Account(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)],
+        signatures=[Signature(DEFAULT_SIGN_NAME)],
+    )
+    for index, usage in enumerate(TemplateType):
+        zh, en = _ACTIONS[usage]
+        mainland = Template(
+            mainland_code(index), f"您正在进行{zh}，验证码为${{code}}，5分钟内有效，请勿泄露于他人。"
+        )
+        overseas = Template(
+            international_code(index),
+            f"Your {en} code is ${{code}}. It expires in 5 minutes.",
+            international=True,
+        )
+        seed.templates += [mainland, overseas]
+        seed.usage_types[mainland.code] = seed.usage_types[overseas.code] = usage.value
+    return seed
+
+
+def load_seed(source: str | Path | Mapping[str, Any] | None) -> Seed:
+    """The default seed, extended or replaced by a JSON file path or an already-parsed mapping."""
+    if source is None:
+        return default_seed()
+    data: Any
+    if isinstance(source, Mapping):
+        data = source
+    else:
+        data = json.loads(Path(source).read_text(encoding="utf-8"))
+    if not isinstance(data, Mapping):
+        raise ValueError("a seed must be a JSON object")
+    seed = Seed() if data.get("replace") else default_seed()
+    for entry in _entries(data, "accounts"):
+        account = Account(
+            access_key_id=str(entry["accessKeyId"]),
+            access_key_secret=str(entry["accessKeySecret"]),
+            balance=entry.get("balance"),
+            daily_quota=entry.get("dailyQuota"),
+            enabled=bool(entry.get("enabled", True)),
+        )
+        seed.accounts = [a for a in seed.accounts if a.access_key_id != account.access_key_id]
+        seed.accounts.append(account)
+    for entry in _entries(data, "signatures"):
+        signature = (
+            Signature(entry)
+            if isinstance(entry, str)
+            else Signature(str(entry["name"]), bool(entry.get("approved", True)))
+        )
+        seed.signatures = [s for s in seed.signatures if s.name != signature.name]
+        seed.signatures.append(signature)
+    for entry in _entries(data, "templates"):
+        template = Template(
+            code=str(entry["code"]),
+            content=str(entry["content"]),
+            international=bool(entry.get("international", False)),
+            kind=entry.get("kind", "verification"),
+            approved=bool(entry.get("approved", True)),
+        )
+        seed.templates = [t for t in seed.templates if t.code != template.code]
+        seed.templates.append(template)
+        if entry.get("usageType"):
+            seed.usage_types[template.code] = str(entry["usageType"])
+    if not seed.accounts:
+        raise ValueError("a seed needs at least one account")
+    return seed
+
+
+def _entries(data: Mapping[str, Any], key: str) -> list[Any]:
+    entries = data.get(key, [])
+    if not isinstance(entries, list):
+        raise ValueError(f"seed {key!r} must be a list")
+    return entries
