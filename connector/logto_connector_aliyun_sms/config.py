@@ -1,9 +1,22 @@
-"""The connector config: the shipped JSON Schema and ``validate_config``."""
+"""The connector config: the shipped JSON Schema and ``validate_config``.
+
+``validate_config`` has two paths that give the same verdict:
+
+* a fast path, a hand-written check of exactly the schema's rules on plain JSON types, which
+  builds the result with defaults applied in the same pass (a few microseconds);
+* when the fast path does not accept a config, the full JSON Schema validator (``jsonschema``,
+  imported then), which decides and lists every problem with its path.
+
+The fast path only ever *accepts*; anything it is unsure of (a failure, a ``str`` subclass, an
+integral float) goes to the validator, so the schema file stays the single authority. The tests
+check both paths against the same cases, and the cases against Ajv.
+"""
 
 from __future__ import annotations
 
-import copy
 import json
+import math
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -12,32 +25,58 @@ from typing import Any
 from .kit import ConnectorError, ConnectorErrorCode
 
 REQUIRED_USAGE_TYPES = ("Register", "SignIn", "ForgotPassword", "Generic")
+"""The usage types every config needs a template for, in the order Logto names them."""
 DEFAULT_TEMPLATE_TYPE = 2
-_MAX_CONFIG_TEXT = 1 << 20  # a config given as JSON text is at most 1 MiB
-_MAX_DEPTH = 64
+MAX_CONFIG_TEXT = 1 << 20
+"""A config given as JSON text (``str`` or ``bytes``) is at most 1 MiB."""
+MAX_DEPTH = 64
+"""Values nested deeper than this (anywhere, even under unknown keys) make a config invalid."""
+MAX_LISTED_ERRORS = 50
+
+_SCHEMA_FILE = "config.schema.json"
+_REPO_SCHEMA = Path("schema", "aliyun-sms-connector.schema.json")
 
 
 def _load_schema() -> dict[str, Any]:
-    text = Path(__file__).with_name("config.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    here = Path(__file__).resolve().parent
+    try:
+        schema: Any = json.loads(here.joinpath(_SCHEMA_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        # A checkout where the symlink became a plain text file (git without symlink support):
+        # read the canonical file in the source tree instead.
+        schema = json.loads(here.parent.parent.joinpath(_REPO_SCHEMA).read_text("utf-8"))
+    if not isinstance(schema, dict):  # pragma: no cover - the shipped file is an object
+        raise TypeError(f"{_SCHEMA_FILE} does not hold a JSON object")
     return schema
 
 
 CONFIG_SCHEMA: dict[str, Any] = _load_schema()
 """The JSON Schema (draft 2020-12) of the connector config, as shipped in the package."""
 
+_PROPS: dict[str, Any] = CONFIG_SCHEMA["properties"]
+_TEMPLATE_PROPS: dict[str, Any] = CONFIG_SCHEMA["$defs"]["template"]["properties"]
+_TEMPLATE_TYPES = frozenset(_TEMPLATE_PROPS["type"]["enum"])
+_ENDPOINT_RE = re.compile(_PROPS["endpoint"]["pattern"])
+_COUNTRY_RE = re.compile(_PROPS["allowedCountryCodes"]["items"]["pattern"])
+_STRING_KEYS = ("accessKeyId", "accessKeySecret", "signName")
+_INT_KEYS = ("connectTimeout", "readTimeout")
+
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
     from jsonschema import Draft202012Validator  # imported on first use: keeps import cheap
 
-    return Draft202012Validator(CONFIG_SCHEMA, format_checker=None)
+    return Draft202012Validator(CONFIG_SCHEMA)
+
+
+# --- errors ---------------------------------------------------------------------------------
 
 
 def _invalid(message: str, errors: list[dict[str, str]] | None = None) -> ConnectorError:
     data: dict[str, Any] = {"message": message}
     if errors is not None:
         data["errors"] = errors
+    data["retryable"] = False
     return ConnectorError(ConnectorErrorCode.INVALID_CONFIG, data)
 
 
@@ -48,18 +87,72 @@ def _path_text(path: Any) -> str:
     return out or "(root)"
 
 
-def _depth_ok(value: Any, depth: int = 0) -> bool:
-    """Iteratively check nesting depth, so hostile input cannot exhaust the stack."""
-    stack = [(value, depth)]
-    while stack:
-        item, level = stack.pop()
-        if level > _MAX_DEPTH:
-            return False
-        if isinstance(item, dict):
-            stack.extend((v, level + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, level + 1) for v in item)
-    return True
+_TYPE_NAMES = {
+    "string": "a string",
+    "array": "an array",
+    "object": "an object",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a number",
+}
+_PATTERN_HINTS = {
+    "endpoint": "must be a host, host:port or URL without a path; http:// only for loopback "
+    "addresses",
+    "allowedCountryCodes": 'must be a calling code ("86", "+852") or a two-letter region ("CN")',
+}
+
+
+def _problems(config: Any) -> Iterator[tuple[list[Any], str]]:
+    """Every schema violation as (path, message). Messages never quote the config's values.
+
+    Every error of the validator yields at least one problem (except ``contains``, which the
+    caller reports by name), so a config the schema rejects can never pass for want of words.
+    """
+    for error in _validator().iter_errors(config):
+        explained = list(_explain(error))
+        if not explained and error.validator != "contains":
+            explained = [(list(error.absolute_path), "is invalid")]
+        yield from explained
+
+
+def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
+    path = list(error.absolute_path)
+    kind = error.validator
+    if kind == "contains":
+        return  # reported once, naming every missing usage type, by the caller
+    if kind == "oneOf" and path[-1:] == ["templateCode"]:
+        if isinstance(error.instance, dict):
+            # The object form was meant: report its own problems (templateCode.china, ...).
+            for sub in error.context:
+                if list(sub.schema_path)[:1] == [1]:
+                    yield from _explain(sub)
+        elif isinstance(error.instance, str):
+            yield path, "must not be empty"
+        else:
+            yield path, "must be a non-empty string or an object {china, overseas}"
+        return
+    if kind == "required":
+        for name in error.validator_value:
+            if isinstance(error.instance, dict) and name not in error.instance:
+                yield [*path, name], "is required"
+        return
+    if kind == "type":
+        yield path, f"must be {_TYPE_NAMES.get(error.validator_value, error.validator_value)}"
+    elif kind == "minLength":
+        yield path, "must not be empty"
+    elif kind == "enum":
+        yield path, "must be one of " + ", ".join(map(str, error.validator_value))
+    elif kind == "minimum":
+        yield path, f"must be at least {error.validator_value}"
+    elif kind == "maximum":
+        yield path, f"must be at most {error.validator_value}"
+    elif kind == "uniqueItems":
+        yield path, "must not repeat a value"
+    elif kind == "pattern":
+        key = next((p for p in reversed(path) if isinstance(p, str)), "")
+        yield path, _PATTERN_HINTS.get(key, "does not have the expected form")
+    else:  # pragma: no cover - every keyword the schema uses is handled above
+        yield path, f"is invalid ({kind})"
 
 
 def _missing_usage_types(config: dict[str, Any]) -> list[str]:
@@ -70,76 +163,250 @@ def _missing_usage_types(config: dict[str, Any]) -> list[str]:
     return [u for u in REQUIRED_USAGE_TYPES if u not in present]
 
 
-def _problems(config: Any) -> Iterator[dict[str, str]]:
-    for error in sorted(_validator().iter_errors(config), key=lambda e: list(e.absolute_path)):
-        if error.validator == "contains":
-            continue  # reported once, by name, below
-        yield {"path": _path_text(error.absolute_path), "message": _error_message(error)}
+def _depth_ok(value: Any, depth: int = 0) -> bool:
+    """Check nesting depth without recursion, so hostile input cannot exhaust the stack."""
+    stack = [(value, depth)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            if level >= MAX_DEPTH:
+                return False
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            if level >= MAX_DEPTH:
+                return False
+            stack.extend((v, level + 1) for v in item)
+    return True
 
 
-def _error_message(error: Any) -> str:
-    if error.validator == "oneOf" and list(error.absolute_path)[-1:] == ["templateCode"]:
-        return "must be a non-empty string or an object {china, overseas} of non-empty strings"
-    if error.validator == "minLength" and error.validator_value == 1:
-        return "must not be empty"
-    message: str = error.message
-    return message if len(message) <= 300 else message[:297] + "..."
+def _non_finite(config: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
+    # JSON has no NaN or Infinity, but a Python dict can; the schema's bounds let NaN through.
+    value = config.get("minSendIntervalSeconds")
+    if isinstance(value, float) and not math.isfinite(value):
+        yield ["minSendIntervalSeconds"], "must be a finite number"
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _parse(config: Any) -> Any:
-    if isinstance(config, (bytes, bytearray)):
-        try:
-            config = config.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _invalid("config is not UTF-8 JSON") from None
-    if isinstance(config, str):
-        if len(config) > _MAX_CONFIG_TEXT:
+    if isinstance(config, (bytes, bytearray, memoryview)):
+        if len(config) > MAX_CONFIG_TEXT:
             raise _invalid("config JSON text is larger than 1 MiB")
         try:
-            config = json.loads(config)
+            config = bytes(config).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _invalid("config is not UTF-8 JSON text") from None
+    if isinstance(config, str):
+        if len(config) > MAX_CONFIG_TEXT:
+            raise _invalid("config JSON text is larger than 1 MiB")
+        try:
+            config = json.loads(config, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as exc:
-            raise _invalid(f"config is not valid JSON: {type(exc).__name__}") from None
+            # ValueError covers JSONDecodeError and int-digit limits; never echo the text.
+            raise _invalid(f"config is not valid JSON ({type(exc).__name__})") from None
     return config
+
+
+# --- the fast path --------------------------------------------------------------------------
+
+
+def _fast(config: dict[str, Any]) -> dict[str, Any] | None:
+    """The validated config with defaults, or None when the full validator must decide."""
+    result: dict[str, Any] = {}
+    for key in _STRING_KEYS:
+        value = config.get(key)
+        if type(value) is not str or not value:
+            return None
+        result[key] = value
+    templates = _fast_templates(config.get("templates"))
+    if templates is None:
+        return None
+    result["templates"] = templates
+    strict = config.get("strictPhoneRegionNumberCheck", False)
+    if type(strict) is not bool:
+        return None
+    result["strictPhoneRegionNumberCheck"] = strict
+    required = 4 + ("strictPhoneRegionNumberCheck" in config)
+    if len(config) > required and not _fast_optional(config, result):
+        return None
+    return result
+
+
+def _fast_templates(templates: Any) -> list[dict[str, Any]] | None:
+    if type(templates) is not list:
+        return None
+    out = []
+    usage_types = set()
+    for template in templates:
+        if type(template) is not dict:
+            return None
+        usage_type = template.get("usageType")
+        code = template.get("templateCode")
+        kind = template.get("type", DEFAULT_TEMPLATE_TYPE)
+        if type(usage_type) is not str or type(kind) is not int or kind not in _TEMPLATE_TYPES:
+            return None
+        if type(code) is dict:
+            china = code.get("china")
+            overseas = code.get("overseas")
+            if type(china) is not str or type(overseas) is not str or not china or not overseas:
+                return None
+            if len(code) > 2 and not _unknown_ok(code, ("china", "overseas"), 5):
+                return None
+            code = {"china": china, "overseas": overseas}
+        elif type(code) is not str or not code:
+            return None
+        extra = len(template) > 2 + ("type" in template)
+        if extra and not _unknown_ok(template, _TEMPLATE_PROPS, 3):
+            return None
+        usage_types.add(usage_type)
+        out.append({"usageType": usage_type, "templateCode": code, "type": kind})
+    if not usage_types.issuperset(REQUIRED_USAGE_TYPES):
+        return None
+    return out
+
+
+def _fast_optional(config: dict[str, Any], result: dict[str, Any]) -> bool:
+    if "endpoint" in config:
+        endpoint = config["endpoint"]
+        if type(endpoint) is not str or not _ENDPOINT_RE.search(endpoint):
+            return False
+        result["endpoint"] = endpoint
+    for key in _INT_KEYS:
+        if key in config:
+            value = config[key]
+            if type(value) is not int or not 1 <= value <= 120_000:
+                return False
+            result[key] = value
+    if "allowedCountryCodes" in config:
+        codes = config["allowedCountryCodes"]
+        if type(codes) is not list:
+            return False
+        for code in codes:
+            if type(code) is not str or not _COUNTRY_RE.search(code):
+                return False
+        if len(set(codes)) != len(codes):
+            return False
+        result["allowedCountryCodes"] = list(codes)
+    if "minSendIntervalSeconds" in config:
+        interval = config["minSendIntervalSeconds"]
+        if type(interval) not in (int, float) or not 0 <= interval <= 86_400:
+            return False  # NaN fails the comparison too
+        result["minSendIntervalSeconds"] = interval
+    return _unknown_ok(config, _PROPS, 1)
+
+
+def _unknown_ok(mapping: dict[Any, Any], known: Any, level: int) -> bool:
+    """Unknown keys are tolerated, but their values must not nest deeper than MAX_DEPTH.
+
+    ``level`` is the depth of the mapping's values in the whole config (its root is 0).
+    """
+    for key, value in mapping.items():
+        if key not in known and isinstance(value, (dict, list)) and not _depth_ok(value, level):
+            return False
+    return True
+
+
+# --- the full path --------------------------------------------------------------------------
 
 
 def validate_config(config: Any) -> dict[str, Any]:
     """Validate a connector config (a dict, or JSON text) and return it with defaults applied.
 
-    Raises ``ConnectorError(INVALID_CONFIG)`` whose data lists every problem with its path
-    (``templates[2].templateCode``). Unknown keys are tolerated and dropped, as Logto does.
+    The result holds only the keys the schema knows (unknown keys are dropped, as Logto drops
+    them), every template has its ``type`` (default 2) and ``strictPhoneRegionNumberCheck`` is
+    set (default False). The input is not modified.
+
+    Raises ``ConnectorError(INVALID_CONFIG)`` whose ``data["errors"]`` lists every problem as
+    ``{"path": "templates[2].templateCode", "message": ...}``; the text names missing usage
+    types the way Logto does. Neither quotes a value of the config, so no secret leaks.
     """
     config = _parse(config)
     if not isinstance(config, dict):
-        raise _invalid(f"config must be a JSON object, not {type(config).__name__}")
+        raise _invalid(f"config must be a JSON object, not {_json_type(config)}")
+    fast = _fast(config)
+    if fast is not None:
+        return fast
     if not _depth_ok(config):
-        raise _invalid(f"config is nested deeper than {_MAX_DEPTH} levels")
-    if _validator().is_valid(config):
-        return _with_defaults(config)
-    errors = list(_problems(config))
+        raise _invalid(f"config is nested deeper than {MAX_DEPTH} levels")
+    found = sorted([*_problems(config), *_non_finite(config)], key=_path_order)
+    problems = [(_path_text(path), message) for path, message in found]
     missing = _missing_usage_types(config)
-    messages = []
+    if not problems and not missing:
+        if not _validator().is_valid(config):  # pragma: no cover - defence in depth
+            raise _invalid("Invalid config")
+        return _with_defaults(config)
+    errors = [{"path": path, "message": message} for path, message in _unique(problems)]
+    texts = [f"{e['path']} {e['message']}" for e in errors]
     if missing:
-        text = f"Template with UsageType ({', '.join(missing)}) should be provided!"
-        errors.append({"path": "templates", "message": text})
-        messages.append(text)
-    if errors:
-        messages.insert(0, f"Invalid config: {len(errors)} problem(s)")
-        raise _invalid(" ".join(messages), errors)
-    return _with_defaults(config)
+        logto_text = f"Template with UsageType ({', '.join(missing)}) should be provided!"
+        errors.append({"path": "templates", "message": logto_text})
+        texts.append(logto_text)
+    shown = texts[:MAX_LISTED_ERRORS]
+    more = f"; and {len(texts) - len(shown)} more" if len(texts) > len(shown) else ""
+    raise _invalid(
+        f"Invalid config ({len(texts)} problem{'s' if len(texts) != 1 else ''}): "
+        + "; ".join(shown)
+        + more,
+        errors[:MAX_LISTED_ERRORS],
+    )
+
+
+def _path_order(problem: tuple[list[Any], str]) -> list[tuple[int, Any]]:
+    return [(0, part) if isinstance(part, int) else (1, str(part)) for part in problem[0]]
+
+
+def _unique(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return list(dict.fromkeys(problems))
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return type(value).__name__
 
 
 def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
-    known = CONFIG_SCHEMA["properties"]
-    result = {key: copy.deepcopy(value) for key, value in config.items() if key in known}
-    result.setdefault("strictPhoneRegionNumberCheck", False)
-    template_keys = CONFIG_SCHEMA["$defs"]["template"]["properties"]
+    """The schema-valid config as plain JSON types, unknown keys dropped, defaults applied."""
+    result: dict[str, Any] = {key: str(config[key]) for key in _STRING_KEYS}
     templates = []
-    for template in result["templates"]:
-        clean = {key: value for key, value in template.items() if key in template_keys}
-        clean.setdefault("type", DEFAULT_TEMPLATE_TYPE)
-        if isinstance(clean["templateCode"], dict):
-            code = clean["templateCode"]
-            clean["templateCode"] = {"china": code["china"], "overseas": code["overseas"]}
-        templates.append(clean)
+    for template in config["templates"]:
+        code = template["templateCode"]
+        if isinstance(code, dict):
+            code = {"china": str(code["china"]), "overseas": str(code["overseas"])}
+        else:
+            code = str(code)
+        templates.append(
+            {
+                "usageType": str(template["usageType"]),
+                "templateCode": code,
+                "type": int(template.get("type", DEFAULT_TEMPLATE_TYPE)),
+            }
+        )
     result["templates"] = templates
+    result["strictPhoneRegionNumberCheck"] = bool(config.get("strictPhoneRegionNumberCheck", False))
+    if "endpoint" in config:
+        result["endpoint"] = str(config["endpoint"])
+    for key in _INT_KEYS:
+        if key in config:
+            result[key] = int(config[key])
+    if "allowedCountryCodes" in config:
+        result["allowedCountryCodes"] = [str(code) for code in config["allowedCountryCodes"]]
+    if "minSendIntervalSeconds" in config:
+        interval = config["minSendIntervalSeconds"]
+        result["minSendIntervalSeconds"] = (
+            float(interval) if isinstance(interval, float) else int(interval)
+        )
     return result
