@@ -85,7 +85,9 @@ def _fresh(state: SandboxState, stamp: str) -> float | Answer:
     when = parse_timestamp(stamp)
     if when is None:
         return pop_error(
-            400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."
+            400,
+            "InvalidTimeStamp.Format",
+            "Specified time stamp or date value is not well formatted.",
         )
     now = state.clock.time()
     if abs(now - when) > MAX_SKEW:
@@ -116,7 +118,9 @@ def _acs3(incoming: Incoming, state: SandboxState) -> Account | Answer:
     headers = incoming.headers
     parsed = signing.parse_acs3_authorization(headers["authorization"])
     if parsed is None:
-        return _incomplete("Authorization must be ACS3-HMAC-SHA256 Credential=,SignedHeaders=,Signature=")
+        return _incomplete(
+            "Authorization must be ACS3-HMAC-SHA256 Credential=,SignedHeaders=,Signature="
+        )
     account = _account(state, parsed.access_key_id)
     if isinstance(account, Answer):
         return account

@@ -71,7 +71,8 @@ function render(messages) {
     `Dysmsapi 2017-05-25 · ${messages.length} message(s) to ${order.length} phone(s)`;
   root.replaceChildren();
   if (!order.length) {
-    root.append(el("div", "empty", "No messages yet. Send one through the SDK and it shows up here."));
+    root.append(el("div", "empty",
+      "No messages yet. Send one through the SDK and it shows up here."));
     return;
   }
   for (const number of order) {

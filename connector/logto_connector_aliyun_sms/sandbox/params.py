@@ -1,4 +1,4 @@
-"""TemplateParam rules: JSON object of strings, every variable present, values of the right shape."""
+"""TemplateParam rules: a JSON object of strings, every variable present, values well shaped."""
 
 from __future__ import annotations
 

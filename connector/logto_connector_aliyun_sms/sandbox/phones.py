@@ -1,7 +1,9 @@
 """Phone numbers as Dysmsapi reads them, per template kind.
 
 Mainland templates: an 11-digit mobile number ``1[3-9]XXXXXXXXX``, bare or with one of the prefixes
-Aliyun documents: ``+``, ``+86``, ``0086``, ``86``.
+Aliyun documents: ``+``, ``+86``, ``0086``, ``86``. A valid number of another country gets
+``isv.SMS_TEMPLATE_ILLEGAL`` (mainland templates cannot reach it), anything else
+``isv.MOBILE_NUMBER_ILLEGAL``.
 
 International (and HK/Macau/Taiwan) templates: the country code followed by the national number,
 digits only (Aliyun's documented form). A leading ``+`` is tolerated; ``00`` is not. The number must
@@ -57,12 +59,14 @@ def check(raw: str, international_template: bool) -> tuple[str | None, str]:
         if national is not None:
             return None, national
         if match is not None:
-            possible, _, in_china = _international(match[1])
-            if possible and not in_china:
+            _, valid, in_china = _international(match[1])
+            if valid and not in_china:
                 return "isv.SMS_TEMPLATE_ILLEGAL", match[1]
         return "isv.MOBILE_NUMBER_ILLEGAL", raw
     if match is None:
-        return ("isv.DOMESTIC_NUMBER_NOT_SUPPORTED" if national else "isv.MOBILE_NUMBER_ILLEGAL"), raw
+        return (
+            "isv.DOMESTIC_NUMBER_NOT_SUPPORTED" if national else "isv.MOBILE_NUMBER_ILLEGAL"
+        ), raw
     digits = match[1]
     possible, valid, in_china = _international(digits)
     if national is not None and not (valid and not in_china):

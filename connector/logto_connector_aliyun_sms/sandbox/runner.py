@@ -80,7 +80,7 @@ class _SandboxAPI:
         return self.state.outbox()
 
     def messages_for(self, phone: str) -> list[dict[str, Any]]:
-        """Accepted messages to ``phone`` (``+86``/``86``/``0086`` prefixes ignored), newest first."""
+        """Accepted messages to ``phone`` (mainland prefixes ignored), newest first."""
         return self.state.outbox(phone)
 
     def clear_messages(self) -> int:

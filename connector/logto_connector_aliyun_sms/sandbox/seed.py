@@ -72,7 +72,8 @@ def default_seed() -> Seed:
     for index, usage in enumerate(TemplateType):
         zh, en = _ACTIONS[usage]
         mainland = Template(
-            mainland_code(index), f"您正在进行{zh}，验证码为${{code}}，5分钟内有效，请勿泄露于他人。"
+            mainland_code(index),
+            f"您正在进行{zh}，验证码为${{code}}，5分钟内有效，请勿泄露于他人。",
         )
         overseas = Template(
             international_code(index),
@@ -91,6 +92,8 @@ def load_seed(source: str | Path | Mapping[str, Any] | None) -> Seed:
     data: Any
     if isinstance(source, Mapping):
         data = source
+    elif not isinstance(source, (str, Path)):
+        raise ValueError("a seed is a JSON file path or a mapping")
     else:
         data = json.loads(Path(source).read_text(encoding="utf-8"))
     if not isinstance(data, Mapping):

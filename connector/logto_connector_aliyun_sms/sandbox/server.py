@@ -133,7 +133,9 @@ class SandboxServer:
         if fault is not None and fault.kind != "delay":
             return await self._fault(request, fault, record, wait_ms, started)
         if path != "/":
-            answer = pop_error(404, "InvalidApi.NotFound", f"Specified api path {path} is not found.")
+            answer = pop_error(
+                404, "InvalidApi.NotFound", f"Specified api path {path} is not found."
+            )
         else:
             with state.lock:
                 answer = self._answer(incoming, action, version)
@@ -192,7 +194,9 @@ class SandboxServer:
             if status >= 300:
                 answer = pop_error(status, code, message)
             else:
-                answer = Answer(status, {"RequestId": new_request_id(), "Code": code, "Message": message})
+                answer = Answer(
+                    status, {"RequestId": new_request_id(), "Code": code, "Message": message}
+                )
             retry_after = fault.retry_after_ms
             if fault.kind == "throttle" and retry_after is None:
                 retry_after = 1000

@@ -53,7 +53,9 @@ def acs3_canonical_request(
     payload_hash: str,
 ) -> str:
     """The ACS3 canonical request; ``headers`` maps lower-case names to their (joined) values."""
-    canonical_headers = "".join(f"{name}:{headers.get(name, '').strip()}\n" for name in signed_headers)
+    canonical_headers = "".join(
+        f"{name}:{headers.get(name, '').strip()}\n" for name in signed_headers
+    )
     return "\n".join(
         (
             method.upper(),
@@ -113,7 +115,9 @@ def sign_acs3(
         method, path, query_pairs, lower, names, hashlib.sha256(body).hexdigest()
     )
     signature = acs3_signature(secret, acs3_string_to_sign(canonical))
-    return f"{ACS3} Credential={access_key_id},SignedHeaders={';'.join(names)},Signature={signature}"
+    return (
+        f"{ACS3} Credential={access_key_id},SignedHeaders={';'.join(names)},Signature={signature}"
+    )
 
 
 def rpc_v1_string_to_sign(method: str, params: Mapping[str, str]) -> str:

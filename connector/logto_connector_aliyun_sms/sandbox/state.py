@@ -231,7 +231,7 @@ class SandboxState:
             return refuse("isv.INVALID_PARAMETERS")
         items = [
             (n, s, v if v is None or isinstance(v, str) else _dumps(v))
-            for n, s, v in zip(numbers, signs, values)
+            for n, s, v in zip(numbers, signs, values, strict=True)
         ]
         return self._send(account, items, params["TemplateCode"], params.get("OutId"))
 
@@ -282,13 +282,13 @@ class SandboxState:
             return refuse("isv.DAY_LIMIT_CONTROL")
         limited = template.kind == "verification" and not template.international
         if limited:
-            for (_, sign, _), key in zip(items, keys):
+            for (_, sign, _), key in zip(items, keys, strict=True):
                 message = self.flow.refusal((account.access_key_id, sign, key), now)
                 if message is not None:
                     return business("isv.BUSINESS_LIMIT_CONTROL", message)
         request_id = new_request_id()
         biz_id = f"{next(self._biz_ids)}^0"
-        for (number, sign, raw), key in zip(items, keys):
+        for (number, sign, raw), key in zip(items, keys, strict=True):
             self.messages.append(
                 Message(
                     biz_id=biz_id,
@@ -340,7 +340,7 @@ class SandboxState:
             and phones.same_number(m.phone_number, phone)
         ]
         chosen = found[(page - 1) * size : page * size]
-        answer = Answer(
+        return Answer(
             200,
             {
                 "Code": "OK",
@@ -350,7 +350,6 @@ class SandboxState:
                 "SmsSendDetailDTOs": {"SmsSendDetailDTO": [m.as_detail() for m in chosen]},
             },
         )
-        return answer
 
     def query_send_statistics(self, account: Account, params: Params) -> Answer:
         """QuerySendStatistics: per-day counts between two dates, mainland or international."""
@@ -429,7 +428,7 @@ def _paging(params: Params, page_name: str) -> tuple[int, int] | Answer:
     return page, size
 
 
-def _template_type_filter(raw: str | None) -> Callable[[Template], bool] | None | Answer:
+def _template_type_filter(raw: str | None) -> Callable[[Template], bool] | Answer | None:
     """TemplateType: 0 verification, 1 notification, 2 promotion, 3 international, 7 digital."""
     if not raw:
         return None
