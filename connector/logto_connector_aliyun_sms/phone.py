@@ -118,7 +118,11 @@ def _overseas(compact: str) -> PhoneNumber:
     region = phonenumbers.region_code_for_number(number)
     if number.country_code == MAINLAND_CALLING_CODE:
         raise _reject("a +86 number that is not a mainland mobile number (1 and ten digits)")
-    reason = phonenumbers.is_possible_number_with_reason(number)
+    # SMS reach mobiles: judge the length against the country's mobile numbers (possibility,
+    # not carrier validity, so a newly opened range still works).
+    reason = phonenumbers.is_possible_number_for_type_with_reason(
+        number, phonenumbers.PhoneNumberType.MOBILE
+    )
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise _reject(_REASONS.get(reason, "not a possible number for its country"))
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

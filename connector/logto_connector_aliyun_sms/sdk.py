@@ -265,14 +265,17 @@ _AUTHORIZATION = re.compile(r"(?im)^([<>] (?:authorization|x-acs-security-token)
 
 
 class _SdkDebugRedactor(logging.Filter):
-    """With DEBUG=sdk the SDK logs each request line and its headers on ``darabonba-core``.
+    """Masks phone numbers and signatures in the SDK's own debug logs.
 
-    That line holds the full phone number and the header block the request's signature; this
-    filter masks both before any handler sees the record. (No secret is ever in it.)
+    With DEBUG=sdk the SDK logs each request line and its headers on ``darabonba-core``, and
+    urllib3 logs each request URL at DEBUG: they hold the full phone number and the request's
+    signature. This filter masks both before any handler sees the record. (No secret is in them.)
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and not record.args:
+        if record.args:
+            record.msg, record.args = record.getMessage(), ()
+        if isinstance(record.msg, str):
             text = _PHONE_PARAM.sub(
                 lambda m: m.group(1) + mask(unquote_plus(m.group(2))), record.msg
             )
@@ -284,6 +287,8 @@ _redactor = _SdkDebugRedactor()
 
 
 def _guard_sdk_debug_log() -> None:
-    sdk_logger = logging.getLogger("darabonba-core")
-    if _redactor not in sdk_logger.filters:
-        sdk_logger.addFilter(_redactor)
+    # darabonba-core: DEBUG=sdk; urllib3.connectionpool: its DEBUG line holds the request URL
+    for name in ("darabonba-core", "urllib3.connectionpool"):
+        sdk_logger = logging.getLogger(name)
+        if _redactor not in sdk_logger.filters:
+            sdk_logger.addFilter(_redactor)

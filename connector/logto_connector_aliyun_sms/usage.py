@@ -34,6 +34,8 @@ def get_usage(config: Any, start_from: date | datetime | None = None) -> int:
 
     client = prepare_config(config).client()
     start, end = usage_window(start_from)
+    if start > end:
+        return 0  # a start in the future: nothing can have been sent since
     total = 0
     for is_globe in (1, 2):  # 1 mainland China, 2 international / HK / Macau / Taiwan
         seen = 0
