@@ -27,3 +27,37 @@ def test_usage_counts_what_was_sent(aliyun_sms_sandbox: Any) -> None:
     connector.send_message({"to": "85268326366", "type": "SignIn", "payload": {"code": "1234"}})
     assert connector.get_usage() == 4
     assert connector.get_usage(datetime.now(timezone.utc) + timedelta(days=2)) == 0
+
+
+def test_usage_across_pages(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    codes = next(t for t in config["templates"] if t["usageType"] == "SignIn")["templateCode"]
+    real = datetime.now(timezone.utc)
+    days = 70  # more than one page (50 rows) of daily statistics, for each of the two regions
+    for day in range(days):
+        # history is written straight into the sandbox's state at past dates; the query that
+        # reads it goes through the SDK, over HTTP, with the clock back at the present
+        sb.clock.set(real - timedelta(days=day))
+        for number, code in (
+            (f"1381234{day:04d}", codes["china"]),
+            (f"8526{day:07d}", codes["overseas"]),
+        ):
+            answer = sb.state.send_sms(
+                sb.state.default_account,
+                {
+                    "PhoneNumbers": number,
+                    "SignName": config["signName"],
+                    "TemplateCode": code,
+                    "TemplateParam": '{"code":"1234"}',
+                },
+            )
+            assert answer is not None
+    sb.clock.reset()
+    connector = aliyun_sms.create_connector(lambda _id: config)
+    assert connector.get_usage(real - timedelta(days=days + 5)) == 2 * days
+    pages = [
+        r["params"].get("PageIndex") for r in sb.requests if r["action"] == "QuerySendStatistics"
+    ]
+    assert pages.count("2") == 2  # the second page was read for mainland and international
+    assert connector.get_usage(real - timedelta(days=9)) == 2 * 10
