@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from alibabacloud_dysmsapi20170525 import models
 from alibabacloud_dysmsapi20170525.client import Client
 from darabonba.runtime import RuntimeOptions
-from sandbox_helpers import SIGN, SIGN_IN, make_client
+from sandbox_helpers import SIGN, SIGN_IN, Send, make_client
 
 from logto_connector_aliyun_sms.sandbox import Sandbox
 
@@ -39,9 +38,6 @@ def sb(aliyun_sms_sandbox: Sandbox) -> Sandbox:
 def client(sb: Sandbox) -> Client:
     """The SDK client with the default account's keys."""
     return make_client(sb)
-
-
-Send = Callable[..., models.SendSmsResponseBody]
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -25,6 +25,7 @@ from .state import API_VERSION, SandboxState
 
 RequestLog = Callable[[dict[str, Any], float], None]
 JSON_TYPE = "application/json;charset=utf-8"
+MAX_LINE = 1 << 20
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _HTML_ERROR = (
     "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n"
@@ -60,7 +61,10 @@ class SandboxServer:
 
     def make_server(self) -> web.Server:
         """The aiohttp server to run (no access log: the sandbox keeps its own)."""
-        return _TrackingServer(self, access_log=None)
+        # long request lines: SendSms carries up to 1000 numbers in the query string
+        return _TrackingServer(
+            self, access_log=None, max_line_size=MAX_LINE, max_field_size=MAX_LINE
+        )
 
     # --- connections ------------------------------------------------------------------------
 
