@@ -86,7 +86,11 @@ class ConnectorError(Exception):
     def _message(self) -> str:
         if self.data is None:
             return f"ConnectorError: {self.code.value}"
-        return "ConnectorError: " + json.dumps(self.data, ensure_ascii=False, default=str)
+        try:
+            text = json.dumps(self.data, ensure_ascii=False, default=str)
+        except (ValueError, RecursionError):  # a cycle or absurd nesting: never fail to raise
+            text = json.dumps({"message": f"{self.code.value} (data not serialisable)"})
+        return "ConnectorError: " + text
 
     @property
     def retryable(self) -> bool:

@@ -11,22 +11,10 @@ CONNECTOR_ID = "aliyun-short-message-service"
 LOGO_FILE = "aliyun.svg"
 README_FILE = "README.md"
 
+# Logto's default templates: one entry per usage type, in TemplateType order (SignIn first).
 _TEMPLATE_DEFAULTS = [
     {"usageType": t.value, "templateCode": "<template-code>"} for t in TemplateType
 ]
-# Logto's default order: the four required usage types first.
-_TEMPLATE_ORDER = [
-    "SignIn",
-    "Register",
-    "ForgotPassword",
-    "OrganizationInvitation",
-    "Generic",
-    "UserPermissionValidation",
-    "BindNewIdentifier",
-    "MfaVerification",
-    "BindMfa",
-]
-_TEMPLATE_DEFAULTS.sort(key=lambda t: _TEMPLATE_ORDER.index(t["usageType"]))
 
 _STRICT_DESCRIPTION = (
     "When enabled, every phone number is assumed to include its country code, and that code alone "
