@@ -99,6 +99,7 @@ def logto_signed_form(sb: Sandbox, secret: str | None = None, **api: str) -> dic
         "Action": "SendSms",
         **api,
     }
+    params = {k: v for k, v in params.items() if v != ""}
 
     def escape(text: str) -> str:
         return urllib.parse.quote(text, safe="").replace("%7E", "~")
