@@ -11,7 +11,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from alibabacloud_dysmsapi20170525 import models
@@ -141,3 +141,11 @@ def acs3_headers(
         "POST", "/", query, signed, body, sb.access_key_id, secret or sb.access_key_secret
     )
     return headers
+
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def china_day(sb: Sandbox, days_ago: int = 0) -> str:
+    """The sandbox clock's date in UTC+8 (Aliyun's ``SendDate``), as ``yyyyMMdd``."""
+    return (sb.clock.now().astimezone(CHINA) - timedelta(days=days_ago)).strftime("%Y%m%d")
