@@ -105,8 +105,8 @@ class SdkClient:
     def __repr__(self) -> str:
         return f"SdkClient(endpoint={self.key.endpoint.url!r}, access_key_id=...)"
 
-    def call(self, method: str, request: Any) -> dict[str, Any]:
-        """Call ``<method>_with_options`` (e.g. ``send_sms``); return the answer's body as a dict.
+    def call(self, method: str, request: Any) -> Any:
+        """Call ``<method>_with_options`` (e.g. ``send_sms``); return the answer's body model.
 
         Raises ConnectorError for every failure, including a non-OK ``Code``.
         """
@@ -125,20 +125,19 @@ class SdkClient:
             return _answer(response)
 
 
-def _answer(response: Any) -> dict[str, Any]:
+def _answer(response: Any) -> Any:
     body = getattr(response, "body", None)
-    to_map = getattr(body, "to_map", None)
-    answer = to_map() if callable(to_map) else None
-    if not isinstance(answer, dict) or not isinstance(answer.get("Code"), str):
+    code = getattr(body, "code", None)
+    if body is None or not isinstance(code, str):
         raise transport_error(
             "Aliyun answered without a Code",
             malformed=True,
             maybe_sent=True,
             http_status=getattr(response, "status_code", None),
         )
-    if answer["Code"] != "OK":
-        raise error_for_answer(answer, getattr(response, "status_code", None))
-    return answer
+    if code != "OK":
+        raise error_for_answer(body.to_map(), getattr(response, "status_code", None))
+    return body
 
 
 _QUERY = re.compile(r"\?[^\s'\")]*")

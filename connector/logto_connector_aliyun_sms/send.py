@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import os
@@ -11,7 +12,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import validate_config
 from .endpoint import Endpoint, parse_endpoint
@@ -55,19 +56,40 @@ def _cache_key(config: Any) -> str | None:
         return None
 
 
+# The same config object passed again (the usual case: a host keeps its config) is recognised
+# by identity plus an equality check against a snapshot, without re-serialising it. (Equality
+# treats 1, 1.0 and True alike; only an in-place edit between such values could go unseen.)
+_by_identity: OrderedDict[int, tuple[Any, Any, PreparedConfig]] = OrderedDict()
+
+
 def prepare_config(config: Any) -> PreparedConfig:
     """Validate ``config`` (cached by content) and derive the endpoint and template index."""
+    seen = _by_identity.get(id(config))
+    if seen is not None and seen[0] is config and seen[1] == config:
+        return seen[2]
     key = _cache_key(config)
+    prepared = _prepared.get(key) if key is not None else None
+    if prepared is None:
+        prepared = _prepare(config)
     if key is not None:
-        hit = _prepared.get(key)
-        if hit is not None:
-            return hit
+        with _prepared_lock:
+            _prepared[key] = prepared
+            while len(_prepared) > _MAX_PREPARED:
+                _prepared.popitem(last=False)
+            if isinstance(config, dict):
+                _by_identity[id(config)] = (config, copy.deepcopy(config), prepared)
+                while len(_by_identity) > _MAX_PREPARED:
+                    _by_identity.popitem(last=False)
+    return prepared
+
+
+def _prepare(config: Any) -> PreparedConfig:
     valid = validate_config(config)
     templates: dict[str, dict[str, Any]] = {}
     for template in valid["templates"]:
         templates.setdefault(template["usageType"], template)  # the first one wins, as in Logto
     endpoint = parse_endpoint(valid.get("endpoint"))
-    prepared = PreparedConfig(
+    return PreparedConfig(
         valid,
         endpoint,
         templates,
@@ -81,16 +103,9 @@ def prepare_config(config: Any) -> PreparedConfig:
             valid.get("readTimeout"),
         ),
     )
-    if key is not None:
-        with _prepared_lock:
-            _prepared[key] = prepared
-            while len(_prepared) > _MAX_PREPARED:
-                _prepared.popitem(last=False)
-    return prepared
 
 
-@dataclass(frozen=True)
-class Outgoing:
+class Outgoing(NamedTuple):
     """One SendSms call, fully decided and checked, not yet sent."""
 
     prepared: PreparedConfig
@@ -154,7 +169,7 @@ def deliver(outgoing: Outgoing) -> dict[str, Any]:
     interval_guard.reserve(outgoing.account, outgoing.phone.aliyun, prepared.min_interval_s)
     started = time.perf_counter()
     try:
-        answer = prepared.client().call("send_sms", _sms_request(outgoing))
+        body = prepared.client().call("send_sms", _sms_request(outgoing))
     except ConnectorError as error:
         data = error.data or {}
         if data.get("maybeSent") is False or data.get("Code") is not None:
@@ -169,21 +184,22 @@ def deliver(outgoing: Outgoing) -> dict[str, Any]:
             data.get("RequestId"),
         )
         raise _redact(error, prepared.config["accessKeySecret"]) from None
+    result = {
+        "Code": body.code,
+        "Message": body.message,
+        "RequestId": body.request_id,
+        "BizId": body.biz_id,
+    }
     if logger.isEnabledFor(logging.INFO):
         logger.info(
             "SMS sent to %s with %s: RequestId %s BizId %s in %.1f ms",
             outgoing.phone.masked,
             outgoing.template_code,
-            answer.get("RequestId"),
-            answer.get("BizId"),
+            body.request_id,
+            body.biz_id,
             (time.perf_counter() - started) * 1000,
         )
-    return {
-        "Code": answer["Code"],
-        "Message": answer.get("Message"),
-        "RequestId": answer.get("RequestId"),
-        "BizId": answer.get("BizId"),
-    }
+    return result
 
 
 def send_message(data: Any, config: Any) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def get_usage(config: Any, start_from: date | datetime | None = None) -> int:
                 page_index=page,
                 page_size=PAGE_SIZE,
             )
-            data = client.call("query_send_statistics", request).get("Data") or {}
+            data = client.call("query_send_statistics", request).to_map().get("Data") or {}
             rows = data.get("TargetList") or []
             total += sum(int(row.get("TotalCount") or 0) for row in rows)
             seen += len(rows)
