@@ -416,3 +416,46 @@ def test_validate_config_agrees_with_the_schema(config: dict[str, Any]) -> None:
         assert expected
         assert fast is None or fast == result
         assert VALIDATOR.is_valid(result)
+
+
+def test_both_paths_build_the_same_result() -> None:
+    """A config the fast path leaves to jsonschema (an integral float, a str subclass) comes
+    back exactly as the fast path would have built it."""
+
+    class Text(str):
+        pass
+
+    config = make_config(
+        strictPhoneRegionNumberCheck=True,
+        endpoint="https://dysmsapi.aliyuncs.com",
+        connectTimeout=2000,
+        readTimeout=4000,
+        allowedCountryCodes=["86", "HK"],
+        minSendIntervalSeconds=2.5,
+        unknown={"x": 1},
+    )
+    config["templates"][1]["templateCode"] = {"china": "A", "overseas": "B", "hk": "C"}
+    config["templates"][2]["type"] = 6
+    fast = config_module._fast(config)
+    assert fast is not None
+    for change in ("type", "str subclass", "int interval"):
+        slow_config = copy.deepcopy(config)
+        if change == "type":
+            slow_config["templates"][2]["type"] = 6.0
+        elif change == "str subclass":
+            slow_config["signName"] = Text("Logto")
+            slow_config["templates"][1]["templateCode"]["china"] = Text("A")
+        else:
+            slow_config["minSendIntervalSeconds"] = True  # bool is not a number: refused
+            invalid(slow_config)
+            continue
+        assert config_module._fast(slow_config) is None
+        result = aliyun_sms.validate_config(slow_config)
+        assert result == fast
+        assert json.dumps(result) == json.dumps(fast)
+        assert type(result["signName"]) is str
+
+
+def test_other_python_values_are_not_configs() -> None:
+    assert "not set" in str(invalid({1, 2}))
+    assert "not an array" in str(invalid((1, 2)))
