@@ -1,0 +1,635 @@
+"""Render the generated parts of the docs, in English, Japanese and Simplified Chinese.
+
+- the config table in ``docs/<lang>/config.md``, from the JSON Schema's descriptions;
+- the error table in ``docs/<lang>/errors.md``, from ``errors.ANSWERS``.
+
+Each table sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers; everything
+outside the markers is hand-written. Usage::
+
+    .venv/bin/python docs/gen_config_reference.py          # rewrite the tables in place
+    .venv/bin/python docs/gen_config_reference.py --check  # exit 1 if a table is out of date
+
+English descriptions come from the schema itself. Japanese and Chinese ones live in
+``TRANSLATIONS`` below, keyed by property path, each with a fingerprint of the English text it
+was translated from: when the schema's description changes, the fingerprint no longer matches
+and ``--check`` (and ``tests/test_docs.py``) fail until the translation is updated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from logto_connector_aliyun_sms import CONFIG_SCHEMA
+from logto_connector_aliyun_sms.errors import ANSWERS
+
+DOCS = Path(__file__).resolve().parent
+SCHEMA_FILE = DOCS.parent / "schema" / "aliyun-sms-connector.schema.json"
+LANGS = ("en", "ja", "zh-CN")
+CONFIG_TABLE = "config-table"
+ERROR_TABLE = "error-table"
+
+# --- words of the tables ----------------------------------------------------------------------
+
+HEADERS = {
+    CONFIG_TABLE: {
+        "en": ("Key", "Type", "Required", "Default", "Description"),
+        "ja": ("キー", "型", "必須", "既定値", "説明"),
+        "zh-CN": ("键", "类型", "必填", "默认值", "说明"),
+    },
+    ERROR_TABLE: {
+        "en": ("Aliyun `Code`", "ConnectorErrorCode", "Retry may help", "What the admin should do"),
+        "ja": (
+            "Aliyun の `Code`",
+            "ConnectorErrorCode",
+            "再送で解決しうるか",
+            "管理者がすべきこと",
+        ),
+        "zh-CN": ("阿里云 `Code`", "ConnectorErrorCode", "重试可能有效", "管理员应如何处理"),
+    },
+}
+WORDS = {
+    "non-empty": {"en": "non-empty", "ja": "空文字不可", "zh-CN": "非空"},
+    "yes": {"en": "yes", "ja": "はい", "zh-CN": "是"},
+    "no": {"en": "no", "ja": "いいえ", "zh-CN": "否"},
+}
+
+# --- config descriptions: path -> (fingerprint of the English text, translations) -------------
+
+TRANSLATIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "accessKeyId": (
+        "9ffb9dd7",
+        {
+            "ja": "SMS の送信を許可した RAM ユーザーの AccessKey ID"
+            "（AliyunDysmsFullAccess、またはそれより狭いポリシー）。",
+            "zh-CN": "有权发送短信的 RAM 用户的 AccessKey ID"
+            "（授予 AliyunDysmsFullAccess 或更小范围的权限策略）。",
+        },
+    ),
+    "accessKeySecret": (
+        "f7d79fa7",
+        {
+            "ja": "accessKeyId に対応する AccessKey Secret。機密情報であり、表示・ログ出力・"
+            "エコーされることはありません。",
+            "zh-CN": "与 accessKeyId 配对的 AccessKey Secret。属于机密信息，"
+            "不会被显示、记录到日志或回显。",
+        },
+    ),
+    "signName": (
+        "c5fabfff",
+        {
+            "ja": "審査済みの SMS 署名名（签名名称）。すべてのテンプレートで共通で、"
+            "本文の前に【signName】として表示されます。",
+            "zh-CN": "审核通过的短信签名名称，所有模板共用；短信正文前会显示为【signName】。",
+        },
+    ),
+    "templates": (
+        "791ab7a6",
+        {
+            "ja": "用途（usageType）ごとに 1 件。Register、SignIn、ForgotPassword、"
+            "Generic は必須で、"
+            "テンプレートのない用途のメッセージには Generic のテンプレートが使われます。",
+            "zh-CN": "每种用途（usageType）一项。必须包含 Register、SignIn、ForgotPassword 和 "
+            "Generic；没有对应模板的消息类型使用 Generic 模板。",
+        },
+    ),
+    "templates[].usageType": (
+        "248e16e4",
+        {
+            "ja": "このテンプレートを使う Logto のメッセージ種別："
+            "SignIn、Register、ForgotPassword、"
+            "Generic、OrganizationInvitation、UserPermissionValidation、BindNewIdentifier、"
+            "MfaVerification、BindMfa のいずれか。",
+            "zh-CN": "该模板服务的 Logto 消息类型：SignIn、Register、ForgotPassword、Generic、"
+            "OrganizationInvitation、UserPermissionValidation、BindNewIdentifier、"
+            "MfaVerification 或 BindMfa。",
+        },
+    ),
+    "templates[].templateCode": (
+        "7d627e2c",
+        {
+            "ja": "審査済みのテンプレートコード（模板 CODE、例：SMS_123456789）。または "
+            "{china, overseas} の組で、中国本土の番号には国内テンプレート、それ以外には"
+            "国際テンプレートを使います。",
+            "zh-CN": "审核通过的模板CODE，例如 SMS_123456789；也可以写成 {china, overseas}，"
+            "中国大陆号码使用国内模板，其余号码使用国际模板。",
+        },
+    ),
+    "templates[].templateCode.china": (
+        "1c46f3ab",
+        {
+            "ja": "中国本土の番号に使うテンプレートコード。",
+            "zh-CN": "用于中国大陆号码的模板CODE。",
+        },
+    ),
+    "templates[].templateCode.overseas": (
+        "9cd299cf",
+        {
+            "ja": "それ以外のすべての番号に使うテンプレートコード（国際／香港・マカオ・台湾向け"
+            "テンプレート）。",
+            "zh-CN": "用于其他所有号码的模板CODE（国际/港澳台消息模板）。",
+        },
+    ),
+    "templates[].type": (
+        "5d1020ef",
+        {
+            "ja": "Aliyun のテンプレート種別：0 通知、1 プロモーション、2 認証コード（既定）、"
+            "6 国際、7 数字のみ。",
+            "zh-CN": "阿里云模板类型：0 短信通知，1 推广短信，2 验证码（默认），6 国际/港澳台消息，"
+            "7 数字短信。",
+        },
+    ),
+    "strictPhoneRegionNumberCheck": (
+        "a42879f8",
+        {
+            "ja": "true のとき、すべての電話番号が国番号付きであるとみなし、その国番号だけで"
+            "中国本土の番号かどうかを判定します。国番号なしで保存されたユーザーは"
+            "サインインできなくなる場合があります。",
+            "zh-CN": "为 true 时，假定每个手机号都带有国家/地区代码，且仅凭该代码判断是否为"
+            "中国大陆号码。未带国家代码保存的用户可能因此无法登录。",
+        },
+    ),
+    "endpoint": (
+        "e2300c5c",
+        {
+            "ja": "送信先：パスを含まないホスト名、host:port、または URL。"
+            "空または未指定なら HTTPS の "
+            "dysmsapi.aliyuncs.com。国際サイトのアカウントは "
+            "dysmsapi.ap-southeast-1.aliyuncs.com などのリージョンエンドポイントを使います。"
+            "平文の http:// はサンドボックスのようなループバックアドレス"
+            "（localhost、127.0.0.0/8、[::1]）に限り使えます。",
+            "zh-CN": "发送地址：不含路径的主机名、host:port 或 URL。为空或不设置时通过 HTTPS 访问 "
+            "dysmsapi.aliyuncs.com；国际站账号使用地域接入点，例如 "
+            "dysmsapi.ap-southeast-1.aliyuncs.com。明文 http:// 仅允许用于回环地址"
+            "（localhost、127.0.0.0/8、[::1]），例如沙箱。",
+        },
+    ),
+    "connectTimeout": (
+        "4d8b9f84",
+        {
+            "ja": "エンドポイントへの接続を待つミリ秒数（既定 5000）。",
+            "zh-CN": "等待与接入点建立连接的毫秒数（默认 5000）。",
+        },
+    ),
+    "readTimeout": (
+        "e0aabd72",
+        {
+            "ja": "リクエスト送信後、Aliyun の応答を待つミリ秒数（既定 10000）。",
+            "zh-CN": "请求发出后等待阿里云应答的毫秒数（默认 10000）。",
+        },
+    ),
+    "allowedCountryCodes": (
+        "b0a8397b",
+        {
+            "ja": 'これらの国の番号にだけ送信します：国番号（"86"、"+852"）または '
+            'ISO 3166 の地域コード（"CN"、"HK"）。空または未指定ならすべての国。'
+            "SMS ポンピングに対する最初の防御であり、不正検知システムではありません。",
+            "zh-CN": '只向这些国家/地区的号码发送：国际电话区号（"86"、"+852"）或 '
+            'ISO 3166 地区代码（"CN"、"HK"）。为空或不设置时不限国家。'
+            "这是防范短信轰炸/短信欺诈（SMS pumping）的第一道防线，而不是风控系统。",
+        },
+    ),
+    "allowedCountryCodes[]": (
+        "9a4e146d",
+        {
+            "ja": '国番号（"86"、"+852"）または 2 文字の ISO 3166 地域コード（"CN"）。',
+            "zh-CN": '国际电话区号（"86"、"+852"）或两个字母的 ISO 3166 地区代码（"CN"）。',
+        },
+    ),
+    "minSendIntervalSeconds": (
+        "ea4be205",
+        {
+            "ja": "同じ番号への 2 通のメッセージの最小間隔（秒）。このプロセスの中で適用されます"
+            "（0 または未指定で無効）。自前のスロットリングを持たないホスト向け。",
+            "zh-CN": "向同一号码发送两条消息之间的最小间隔（秒），在当前进程内执行"
+            "（0 或不设置表示关闭）。适用于自身没有限流机制的宿主。",
+        },
+    ),
+}
+
+# --- the error table: Aliyun code -> advice group, advice group -> what to do ------------------
+
+ADVICE: dict[str, dict[str, str]] = {
+    "flow": {
+        "en": "Aliyun's per-number flow control (mainland verification codes: by default 1 a "
+        "minute, 5 an hour, 10 a day per signature). The person waits; raise the limits in the "
+        "console (国内消息设置 > 发送频率设置) only if real users hit them.",
+        "ja": "Aliyun の番号単位の流量制御（中国本土の認証コードは既定で署名ごとに 1 分 1 通・"
+        "1 時間 5 通・1 日 10 通）。利用者は待つしかありません。正当な利用者が引っかかる"
+        "場合に限り、コンソール（国内消息设置 > 发送频率设置）で上限を上げます。",
+        "zh-CN": "阿里云按号码的流控"
+        "（大陆验证码默认同一签名每分钟 1 条、每小时 5 条、每天 10 条）。"
+        "用户只能稍后再试；只有正常用户也频繁触发时，才到控制台"
+        "（国内消息设置 > 发送频率设置）调高上限。",
+    },
+    "throttle": {
+        "en": "Aliyun throttled the account's API calls. A later send works; if it persists, "
+        "spread the load or ask Aliyun for a higher quota.",
+        "ja": "アカウントの API 呼び出しが Aliyun に絞られています。少し後の送信は通ります。"
+        "続くようなら負荷を分散するか、Aliyun にクォータ引き上げを依頼します。",
+        "zh-CN": "账号的 API 调用被阿里云限流。稍后再发即可；若持续出现，请分散请求，"
+        "或向阿里云申请提高配额。",
+    },
+    "quota": {
+        "en": "The daily or monthly total set in the console is used up. Raise it in the console, "
+        "or wait for it to reset.",
+        "ja": "コンソールで設定した日次または月次の送信上限に達しました。コンソールで上限を"
+        "上げるか、リセットを待ちます。",
+        "zh-CN": "已达到控制台中设置的日发送量或月发送量上限。请在控制台调高上限，或等待重置。",
+    },
+    "money": {
+        "en": "The account's balance is used up. Top it up; sending resumes shortly after.",
+        "ja": "アカウントの残高が尽きています。チャージすれば、まもなく送信が再開します。",
+        "zh-CN": "账户余额不足。充值后不久即可恢复发送。",
+    },
+    "number": {
+        "en": "Aliyun refused the number. Check it; mainland numbers need the 11-digit mobile "
+        "number, other countries a country code (see phone-numbers.md).",
+        "ja": "Aliyun が番号を拒否しました。番号を確認してください。中国本土は 11 桁の携帯番号、"
+        "その他の国は国番号付きが必要です（phone-numbers.md 参照）。",
+        "zh-CN": "阿里云拒绝了该号码。请检查号码：大陆号码须为 11 位手机号，其他国家/地区须带"
+        "国际区号（见 phone-numbers.md）。",
+    },
+    "variables": {
+        "en": "The payload does not fit the template's variables. A verification-code template "
+        "should have exactly one variable, `${code}`, whose attribute (digits only, 4–6 "
+        "characters) matches the codes your platform sends.",
+        "ja": "payload がテンプレートの変数と合いません。認証コードのテンプレートは変数を "
+        "`${code}` の 1 つだけにし、その属性（数字のみ・4〜6 文字）をプラットフォームが"
+        "送るコードに合わせます。",
+        "zh-CN": "payload 与模板变量不符。验证码模板应只有一个变量 `${code}`，其变量属性"
+        "（仅数字、4–6 位）须与平台发送的验证码一致。",
+    },
+    "request": {
+        "en": "A malformed request. This should not happen: report it with the RequestId.",
+        "ja": "不正な形式のリクエストです。本来起こらないはずなので、RequestId を添えて報告して"
+        "ください。",
+        "zh-CN": "请求格式有误，正常情况下不应出现。请附上 RequestId 反馈问题。",
+    },
+    "blocked": {
+        "en": "A blocked keyword in the text, or a blacklisted number. Check the template and "
+        "the number; Aliyun's support can tell which.",
+        "ja": "本文に禁止語が含まれているか、番号がブラックリストに載っています。テンプレートと"
+        "番号を確認してください。どちらかは Aliyun のサポートが教えてくれます。",
+        "zh-CN": "内容含有屏蔽关键词，或号码在黑名单中。请检查模板和号码；具体原因可咨询阿里云"
+        "技术支持。",
+    },
+    "template": {
+        "en": "templateCode is not an approved template of this account. Copy the template code "
+        "(模板 CODE) from the console and check that it is approved, under the same account as "
+        "the AccessKey.",
+        "ja": "templateCode がこのアカウントの審査済みテンプレートではありません。コンソールから"
+        "模板 CODE をコピーし、審査済みで AccessKey と同じアカウントのものか確認します。",
+        "zh-CN": "templateCode 不是本账号下审核通过的模板。请从控制台复制模板CODE，"
+        "并确认模板已审核通过、与 AccessKey 属于同一账号。",
+    },
+    "signature": {
+        "en": "signName is not an approved, usable signature of this account. Copy it exactly "
+        "as the console shows it, without 【】.",
+        "ja": "signName がこのアカウントの審査済みで利用可能な署名ではありません。コンソールの"
+        "表記どおり、【】を付けずに入力します。",
+        "zh-CN": "signName 不是本账号下审核通过且可用的签名。请按控制台显示原样填写，不要带【】。",
+    },
+    "scene": {
+        "en": "The signature's scenario and the template's type disagree: use a "
+        "verification-code signature with verification-code templates.",
+        "ja": "署名の適用シーンとテンプレートの種別が一致しません。認証コード用の署名には"
+        "認証コード用のテンプレートを組み合わせます。",
+        "zh-CN": "签名的适用场景与模板类型不一致：验证码签名应搭配验证码模板。",
+    },
+    "content": {
+        "en": "Aliyun forbids the template's content. Revise the template and submit it for "
+        "review again.",
+        "ja": "テンプレートの内容が Aliyun に禁止されています。テンプレートを修正して再審査に"
+        "出します。",
+        "zh-CN": "模板内容被禁止。请修改模板后重新提交审核。",
+    },
+    "domestic": {
+        "en": "An international template was used for a mainland number. Give the template a "
+        "{china, overseas} pair, and check strictPhoneRegionNumberCheck.",
+        "ja": "中国本土の番号に国際テンプレートが使われました。テンプレートを "
+        "{china, overseas} の組にし、strictPhoneRegionNumberCheck を確認します。",
+        "zh-CN": "对大陆号码使用了国际模板。请把 templateCode 写成 {china, overseas}，"
+        "并检查 strictPhoneRegionNumberCheck。",
+    },
+    "product": {
+        "en": "SMS is not activated for this account. Activate it in the console.",
+        "ja": "このアカウントでは SMS サービスが有効化されていません。コンソールで有効化します。",
+        "zh-CN": "该账号未开通短信服务。请在控制台开通。",
+    },
+    "account": {
+        "en": "Something is wrong with the Aliyun account itself. Contact Aliyun's support.",
+        "ja": "Aliyun アカウント自体に問題があります。Aliyun のサポートに問い合わせてください。",
+        "zh-CN": "阿里云账号本身异常。请联系阿里云技术支持。",
+    },
+    "ip": {
+        "en": "Mainland messages are refused when the server calling Aliyun is outside mainland "
+        "China. Send from a mainland server, or ask Aliyun.",
+        "ja": "Aliyun を呼び出すサーバーが中国本土の外にあると、本土宛てメッセージは拒否されます。"
+        "本土のサーバーから送るか、Aliyun に相談します。",
+        "zh-CN": "调用阿里云的服务器不在中国大陆时，发往大陆的短信会被拒绝。请从大陆服务器发送，"
+        "或咨询阿里云。",
+    },
+    "ram": {
+        "en": "The RAM user may not send SMS. Attach AliyunDysmsFullAccess, or a policy "
+        "allowing dysms:SendSms (see setup.md).",
+        "ja": "RAM ユーザーに SMS 送信の権限がありません。AliyunDysmsFullAccess か、"
+        "dysms:SendSms を許可するポリシーを付与します（setup.md 参照）。",
+        "zh-CN": "RAM 用户没有发送短信的权限。请授予 AliyunDysmsFullAccess，"
+        "或允许 dysms:SendSms 的自定义策略（见 setup.md）。",
+    },
+    "key": {
+        "en": "The AccessKey pair is wrong, disabled or deleted. Check accessKeyId and "
+        "accessKeySecret (no stray spaces) and that the key is enabled.",
+        "ja": "AccessKey のペアが誤っているか、無効化・削除されています。accessKeyId と "
+        "accessKeySecret（余分な空白がないか）、キーが有効かを確認します。",
+        "zh-CN": "AccessKey 错误、已禁用或已删除。请检查 accessKeyId 和 accessKeySecret"
+        "（注意多余空格），并确认该 AccessKey 处于启用状态。",
+    },
+    "system": {
+        "en": "Aliyun's own trouble. A later send usually works; check Aliyun's status page if "
+        "it lasts.",
+        "ja": "Aliyun 側の障害です。後で送れば通ることがほとんどです。続く場合は Aliyun の"
+        "ステータスページを確認します。",
+        "zh-CN": "阿里云自身故障。稍后重发通常即可；若持续出现，请查看阿里云的服务状态。",
+    },
+}
+
+ERROR_ADVICE: dict[str, str] = {
+    "isv.BUSINESS_LIMIT_CONTROL": "flow",
+    "Throttling": "throttle",
+    "Throttling.User": "throttle",
+    "Throttling.Api": "throttle",
+    "Throttling.Tps": "throttle",
+    "isv.DAY_LIMIT_CONTROL": "quota",
+    "isv.MONTH_LIMIT_CONTROL": "quota",
+    "isv.AMOUNT_NOT_ENOUGH": "money",
+    "isv.OUT_OF_SERVICE": "money",
+    "isv.MOBILE_NUMBER_ILLEGAL": "number",
+    "isv.MOBILE_COUNT_OVER_LIMIT": "request",
+    "isv.INVALID_PARAMETERS": "request",
+    "isv.INVALID_JSON_PARAM": "variables",
+    "isv.TEMPLATE_MISSING_PARAMETERS": "variables",
+    "isv.TEMPLATE_PARAMS_ILLEGAL": "variables",
+    "isv.PARAM_LENGTH_LIMIT": "variables",
+    "isv.PARAM_NOT_SUPPORT_URL": "variables",
+    "isv.BLACK_KEY_CONTROL_LIMIT": "blocked",
+    "isv.EXTEND_CODE_ERROR": "request",
+    "MissingParameter": "request",
+    "isv.SMS_TEMPLATE_ILLEGAL": "template",
+    "isv.SMS_SIGNATURE_ILLEGAL": "signature",
+    "isv.SMS_SIGNATURE_SCENE_ILLEGAL": "scene",
+    "isv.SIGN_STATE_ILLEGAL": "signature",
+    "isv.SMS_SIGN_ILLEGAL": "signature",
+    "isv.SMS_CONTENT_ILLEGAL": "content",
+    "isv.DOMESTIC_NUMBER_NOT_SUPPORTED": "domestic",
+    "isv.PRODUCT_UN_SUBSCRIPT": "product",
+    "isv.PRODUCT_UNSUBSCRIBE": "product",
+    "isv.ACCOUNT_NOT_EXISTS": "account",
+    "isv.ACCOUNT_ABNORMAL": "account",
+    "isv.DENY_IP_RANGE": "ip",
+    "isp.RAM_PERMISSION_DENY": "ram",
+    "SignatureDoesNotMatch": "key",
+    "IncompleteSignature": "key",
+    "InvalidAccessKeyId.NotFound": "key",
+    "InvalidAccessKeyId.Inactive": "key",
+    "InvalidAccessKeyId": "key",
+    "InvalidCredentials": "key",
+    "Forbidden.RAM": "ram",
+    "Forbidden": "ram",
+    "Forbidden.AccessKeyDisabled": "key",
+    "isp.SYSTEM_ERROR": "system",
+    "InternalError": "system",
+    "ServiceUnavailable": "system",
+}
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def fingerprint(text: str) -> str:
+    """The first 8 hex digits of the text's SHA-256: what a translation was made from."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def load_schema() -> dict[str, Any]:
+    """The canonical schema file of the repository (the package ships a copy of it)."""
+    if SCHEMA_FILE.exists():
+        schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text("utf-8"))
+        return schema
+    return CONFIG_SCHEMA
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return node
+    target: Any = schema
+    for part in ref[2:].split("/"):
+        target = target[part]
+    resolved: dict[str, Any] = target
+    return resolved
+
+
+def _walk(
+    schema: dict[str, Any], node: dict[str, Any], prefix: str
+) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    required = set(node.get("required", []))
+    for key, child in node.get("properties", {}).items():
+        path = f"{prefix}{key}"
+        yield path, child, key in required
+        yield from _inside(schema, child, path)
+
+
+def _inside(
+    schema: dict[str, Any], node: dict[str, Any], path: str
+) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """The documented keys nested in one property: array items, object variants."""
+    items = node.get("items")
+    if isinstance(items, dict):
+        item = _resolve(schema, items)
+        if "properties" in item:
+            yield from _walk(schema, item, f"{path}[].")
+        elif "description" in item:
+            yield f"{path}[]", item, False
+    for variant in node.get("oneOf", []):
+        variant = _resolve(schema, variant)
+        if "properties" in variant:
+            yield from _walk(schema, variant, f"{path}.")
+
+
+def config_rows(
+    schema: dict[str, Any] | None = None,
+) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """Every documented key: (path, schema node, required in its parent), in schema order."""
+    schema = schema or load_schema()
+    yield from _walk(schema, schema, "")
+
+
+def _type(node: dict[str, Any], lang: str) -> str:
+    if "oneOf" in node:
+        return " \\| ".join(_type(variant, lang) for variant in node["oneOf"])
+    if "enum" in node:
+        return " \\| ".join(f"`{value}`" for value in node["enum"])
+    kind = node.get("type", "")
+    if kind == "array":
+        items = node.get("items", {})
+        name = items["$ref"].rsplit("/", 1)[-1] if "$ref" in items else items.get("type", "")
+        return f"`{name}[]`"
+    if kind == "object":
+        return "`{" + ", ".join(node.get("properties", {})) + "}`"
+    text = f"`{kind}`"
+    if node.get("minLength") == 1:
+        text += f" ({WORDS['non-empty'][lang]})"
+    if "minimum" in node and "maximum" in node:
+        text += f" {node['minimum']}–{node['maximum']}"
+    return text
+
+
+def description(path: str, node: dict[str, Any], lang: str) -> str:
+    """The description of one key in one language (English straight from the schema)."""
+    english: str = node.get("description", "")
+    if lang == "en":
+        return english
+    return TRANSLATIONS[path][1][lang]
+
+
+def render_config_table(lang: str) -> str:
+    """The config reference table for one language, as Markdown."""
+    head = HEADERS[CONFIG_TABLE][lang]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for path, node, required in config_rows():
+        default = f"`{str(node['default']).lower()}`" if "default" in node else ""
+        cells = [
+            f"`{path}`",
+            _type(node, lang),
+            "✓" if required else "",
+            default,
+            _cell(description(path, node, lang)),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def render_error_table(lang: str) -> str:
+    """The Aliyun code -> ConnectorErrorCode table for one language, as Markdown."""
+    head = HEADERS[ERROR_TABLE][lang]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for code, (error_code, retryable) in ANSWERS.items():
+        cells = [
+            f"`{code}`",
+            f"`{error_code.value}`",
+            WORDS["yes" if retryable else "no"][lang],
+            _cell(ADVICE[ERROR_ADVICE[code]][lang]),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def problems() -> list[str]:
+    """What keeps the tables from being generated faithfully: missing or stale translations."""
+    found = []
+    paths = {path: node for path, node, _ in config_rows()}
+    for path, node in paths.items():
+        if "description" not in node:
+            found.append(f"schema: {path} has no description")
+            continue
+        if path not in TRANSLATIONS:
+            found.append(f"TRANSLATIONS: {path} is missing")
+            continue
+        source, texts = TRANSLATIONS[path]
+        if source != fingerprint(node["description"]):
+            found.append(
+                f"TRANSLATIONS: {path} was translated from an older English description "
+                f"(fingerprint {source}, now {fingerprint(node['description'])})"
+            )
+        found.extend(
+            f"TRANSLATIONS: {path} has no {lang}" for lang in LANGS[1:] if lang not in texts
+        )
+    found.extend(
+        f"TRANSLATIONS: {path} is not in the schema" for path in TRANSLATIONS if path not in paths
+    )
+    for code in ANSWERS:
+        group = ERROR_ADVICE.get(code)
+        if group is None:
+            found.append(f"ERROR_ADVICE: {code} (in errors.ANSWERS) has no advice")
+        elif any(lang not in ADVICE[group] for lang in LANGS):
+            found.append(f"ADVICE: {group} lacks a language")
+    found.extend(
+        f"ERROR_ADVICE: {code} is not in errors.ANSWERS"
+        for code in ERROR_ADVICE
+        if code not in ANSWERS
+    )
+    return found
+
+
+def markers(name: str) -> tuple[str, str]:
+    """The start and end markers of a generated block."""
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+
+
+def generated_block(text: str, name: str) -> str | None:
+    """The text between a block's markers (stripped), or None when the markers are missing."""
+    start, end = markers(name)
+    match = re.search(re.escape(start) + r"\n(.*?)\n?" + re.escape(end), text, re.S)
+    return match.group(1).strip() if match else None
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    """``text`` with the block between ``name``'s markers replaced by ``body``."""
+    start, end = markers(name)
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        raise ValueError(f"markers {start} ... {end} not found")
+    return pattern.sub(lambda _: f"{start}\n{body}\n{end}", text, count=1)
+
+
+TARGETS = {
+    CONFIG_TABLE: ("config.md", render_config_table),
+    ERROR_TABLE: ("errors.md", render_error_table),
+}
+
+
+def expected(docs: Path = DOCS) -> dict[Path, str]:
+    """Every generated file as it should read."""
+    out: dict[Path, str] = {}
+    for name, (filename, render) in TARGETS.items():
+        for lang in LANGS:
+            path = docs / lang / filename
+            current = out.get(path) or path.read_text("utf-8")
+            out[path] = replace_block(current, name, render(lang))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail instead of rewriting")
+    args = parser.parse_args(argv)
+    issues = problems()
+    if issues:
+        print("\n".join(issues), file=sys.stderr)
+        return 1
+    stale = []
+    for path, text in expected().items():
+        if path.read_text("utf-8") == text:
+            continue
+        stale.append(path)
+        if not args.check:
+            path.write_text(text, "utf-8")
+    for path in stale:
+        verb = "out of date" if args.check else "rewritten"
+        print(f"{path.relative_to(DOCS.parent)}: {verb}", file=sys.stderr)
+    return 1 if stale and args.check else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
