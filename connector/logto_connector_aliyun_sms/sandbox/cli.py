@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=DEFAULT_PORT,
         help=f"port to bind (default {DEFAULT_PORT}; 0 picks a free one)",
     )
@@ -25,6 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seed", metavar="FILE", help="JSON seed extending (or replacing) the default"
     )
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0-65535, not {port}")
+    return port
 
 
 def log_line(record: dict[str, Any], elapsed_ms: float) -> str:

@@ -1,0 +1,142 @@
+"""``aliyun-sms sandbox`` in a subprocess: endpoint and credentials printed, a line per request,
+a clean exit on SIGINT and SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alibabacloud_dysmsapi20170525 import models
+from alibabacloud_dysmsapi20170525.client import Client
+from alibabacloud_tea_openapi.models import Config
+from sandbox_helpers import SIGN, SIGN_IN
+
+from logto_connector_aliyun_sms.sandbox import cli
+
+EXE = Path(sys.executable).with_name("aliyun-sms")
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
+    proc = subprocess.Popen(
+        [str(EXE), "sandbox", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    lines: list[str] = []
+    while not any(line.startswith("Ctrl-C") for line in lines):
+        line = proc.stdout.readline()
+        assert line, f"the sandbox stopped early: {proc.stderr.read() if proc.stderr else ''}"
+        lines.append(line.rstrip("\n"))
+    return proc, lines
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_cli_serves_logs_and_stops_cleanly(stop: signal.Signals) -> None:
+    proc, lines = _start()
+    try:
+        match = re.search(r"listening on (http://127\.0\.0\.1:(\d+))", lines[0])
+        assert match, lines
+        port = int(match[2])
+        text = "\n".join(lines)
+        assert "AccessKeyId:     LTAI5tSandboxAccessKeyId" in text
+        assert "not a real credential" in text
+        config = json.loads(text.split("connector config: ", 1)[1].splitlines()[0])
+        assert config["endpoint"] == match[1]
+        client = Client(
+            Config(
+                access_key_id=config["accessKeyId"],
+                access_key_secret=config["accessKeySecret"],
+                endpoint=f"127.0.0.1:{port}",
+                protocol="http",
+            )
+        )
+        request = models.SendSmsRequest(
+            phone_numbers="13812345678",
+            sign_name=SIGN,
+            template_code=SIGN_IN,
+            template_param='{"code":"1234"}',
+        )
+        assert client.send_sms(request).body.code == "OK"
+        assert client.send_sms(request).body.code == "isv.BUSINESS_LIMIT_CONTROL"
+        assert proc.stdout is not None
+        first, second = proc.stdout.readline(), proc.stdout.readline()
+        assert re.fullmatch(r"POST SendSms 138\*\*\*\*5678 200 OK \d+\.\dms\n", first), first
+        assert "200 isv.BUSINESS_LIMIT_CONTROL" in second
+        assert "13812345678" not in first + second
+        proc.send_signal(stop)
+        out, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0, err
+        assert "sandbox stopped" in out
+        assert "Traceback" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_cli_quiet_with_seed(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"signatures": ["CLI Co"]}), encoding="utf-8")
+    proc, lines = _start("--quiet", "--seed", str(seed))
+    try:
+        port = int(re.findall(r":(\d+)$", lines[0])[0])
+        client = Client(
+            Config(
+                access_key_id="LTAI5tSandboxAccessKeyId",
+                access_key_secret="SandboxSecretNotARealKey0123456789",
+                endpoint=f"127.0.0.1:{port}",
+                protocol="http",
+            )
+        )
+        request = models.SendSmsRequest(
+            phone_numbers="13812345678",
+            sign_name="CLI Co",
+            template_code=SIGN_IN,
+            template_param='{"code":"1234"}',
+        )
+        assert client.send_sms(request).body.code == "OK"
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+        assert proc.returncode == 0
+        assert out.strip() == "sandbox stopped"  # no request lines with --quiet
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_cli_reports_a_bad_seed_or_port(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    cli.add_arguments(parser)
+    args = parser.parse_args([])
+    assert (args.host, args.port, args.seed, args.quiet) == ("127.0.0.1", 8787, None, False)
+    missing = parser.parse_args(["--port", "0", "--seed", str(tmp_path / "none.json")])
+    assert cli.run(missing, io.StringIO()) == 1
+    assert "none.json" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--port", "70000"])
+    assert "port must be 0-65535" in capsys.readouterr().err
+
+
+def test_log_line_formats() -> None:
+    record = {
+        "method": "POST",
+        "action": "SendSms",
+        "params": {"PhoneNumbers": "+8613812345678,13912345678,85268326366"},
+        "status": None,
+        "code": None,
+    }
+    assert cli.log_line(record, 1.25) == "POST SendSms 138****5678 (+2) dropped - 1.2ms"
+    record = {"method": "GET", "action": None, "params": {}, "status": 400, "code": "MissingAction"}
+    assert cli.log_line(record, 0.5) == "GET - - 400 MissingAction 0.5ms"
+    record["params"] = {"PhoneNumber": "852683"}
+    assert cli.log_line(record, 0.5).split()[2] == "******"
