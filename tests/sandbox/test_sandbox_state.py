@@ -374,3 +374,24 @@ def test_seed_files(tmp_path: Path) -> None:
     for bad in ([1], {"accounts": {}}, {"replace": True}):
         with pytest.raises(ValueError, match="seed"):
             load_seed(bad)  # type: ignore[arg-type]
+
+
+def test_possible_numbers_agree_with_libphonenumber() -> None:
+    """The fast length check plus its parsing fallback say what libphonenumber says."""
+    import random
+
+    import phonenumbers
+
+    from logto_connector_aliyun_sms.sandbox.phones import _possible
+
+    rng = random.Random(7)
+    samples = [
+        str(rng.randint(1, 999)) + str(rng.randint(0, 10 ** rng.randint(3, 14)))
+        for _ in range(3000)
+    ] + ["400677598766", "8526", "2", "80012345678"]
+    for digits in samples:
+        try:
+            expected = phonenumbers.is_possible_number(phonenumbers.parse("+" + digits))
+        except phonenumbers.NumberParseException:
+            expected = False
+        assert _possible(digits)[0] == expected, digits

@@ -32,19 +32,56 @@ def mainland_number(raw: str) -> str | None:
     return match[1] if match else None
 
 
+@lru_cache(maxsize=None)
+def _possible_lengths(country_code: int) -> frozenset[int]:
+    """National-number lengths libphonenumber calls possible for a country code (empty: unknown)."""
+    import phonenumbers
+
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code)
+    if not regions:
+        return frozenset()
+    metadata = (
+        phonenumbers.PhoneMetadata.metadata_for_nongeo_region(country_code)
+        if regions[0] == "001"
+        else phonenumbers.PhoneMetadata.metadata_for_region(regions[0])
+    )
+    if metadata is None:  # pragma: no cover - every listed code has metadata
+        return frozenset()
+    desc = metadata.general_desc
+    return frozenset(desc.possible_length or ()) | frozenset(desc.possible_length_local_only or ())
+
+
+def _possible(digits: str) -> tuple[bool, bool]:
+    """(a possible number, in mainland China) for country code + number.
+
+    A length check against libphonenumber's metadata answers most numbers without parsing; the
+    rest (e.g. a national prefix after the country code) get the full, cached parse.
+    """
+    for size in (1, 2, 3):
+        lengths = _possible_lengths(int(digits[:size]))
+        if lengths:
+            in_china = digits[:size] == "86"
+            return (len(digits) - size in lengths or _parsed_possible(digits)), in_china
+    return False, False
+
+
 @lru_cache(maxsize=8192)
-def _international(digits: str) -> tuple[bool, bool, bool]:
-    """(possible, valid, in mainland China) for ``+digits``."""
+def _parsed_possible(digits: str) -> bool:
     import phonenumbers
 
     try:
-        number = phonenumbers.parse("+" + digits)
+        return bool(phonenumbers.is_possible_number(phonenumbers.parse("+" + digits)))
     except phonenumbers.NumberParseException:
-        return False, False, False
-    possible = bool(phonenumbers.is_possible_number(number))
-    valid = bool(phonenumbers.is_valid_number(number))
-    in_china = number.country_code == 86
-    return possible, valid, in_china
+        return False
+
+
+@lru_cache(maxsize=8192)
+def _valid_abroad(digits: str) -> bool:
+    """True when ``+digits`` is a valid number outside mainland China (full libphonenumber check)."""
+    import phonenumbers
+
+    number = phonenumbers.parse("+" + digits)
+    return number.country_code != 86 and bool(phonenumbers.is_valid_number(number))
 
 
 def check(raw: str, international_template: bool) -> tuple[str | None, str]:
@@ -58,18 +95,16 @@ def check(raw: str, international_template: bool) -> tuple[str | None, str]:
     if not international_template:
         if national is not None:
             return None, national
-        if match is not None:
-            _, valid, in_china = _international(match[1])
-            if valid and not in_china:
-                return "isv.SMS_TEMPLATE_ILLEGAL", match[1]
+        if match is not None and _possible(match[1])[0] and _valid_abroad(match[1]):
+            return "isv.SMS_TEMPLATE_ILLEGAL", match[1]
         return "isv.MOBILE_NUMBER_ILLEGAL", raw
     if match is None:
         return (
             "isv.DOMESTIC_NUMBER_NOT_SUPPORTED" if national else "isv.MOBILE_NUMBER_ILLEGAL"
         ), raw
     digits = match[1]
-    possible, valid, in_china = _international(digits)
-    if national is not None and not (valid and not in_china):
+    possible, in_china = _possible(digits)
+    if national is not None and not (possible and _valid_abroad(digits)):
         return "isv.DOMESTIC_NUMBER_NOT_SUPPORTED", national
     if not possible:
         return "isv.MOBILE_NUMBER_ILLEGAL", digits
