@@ -18,7 +18,7 @@ number outside China read that way (``18624017194``), else as mainland (``138123
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 _MAINLAND = re.compile(r"(?:\+86|0086|86|\+)?(1[3-9]\d{9})")
 _INTERNATIONAL = re.compile(r"\+?([1-9]\d{6,16})")
@@ -32,7 +32,7 @@ def mainland_number(raw: str) -> str | None:
     return match[1] if match else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _possible_lengths(country_code: int) -> frozenset[int]:
     """National-number lengths libphonenumber calls possible for a country code (empty: unknown)."""
     import phonenumbers
@@ -45,9 +45,9 @@ def _possible_lengths(country_code: int) -> frozenset[int]:
         if regions[0] == "001"
         else phonenumbers.PhoneMetadata.metadata_for_region(regions[0])
     )
-    if metadata is None:  # pragma: no cover - every listed code has metadata
+    desc = metadata.general_desc if metadata is not None else None
+    if desc is None:  # pragma: no cover - every listed code has metadata
         return frozenset()
-    desc = metadata.general_desc
     return frozenset(desc.possible_length or ()) | frozenset(desc.possible_length_local_only or ())
 
 
@@ -77,7 +77,7 @@ def _parsed_possible(digits: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _valid_abroad(digits: str) -> bool:
-    """True when ``+digits`` is a valid number outside mainland China (full libphonenumber check)."""
+    """True when ``+digits`` is a valid number outside mainland China (a full parse)."""
     import phonenumbers
 
     number = phonenumbers.parse("+" + digits)
