@@ -51,9 +51,11 @@ def at_clock(sb: Sandbox) -> RuntimeOptions:
     return RuntimeOptions(extends_parameters=ExtendsParameters(headers={"x-acs-date": stamp}))
 
 
-def utc(*args: int) -> datetime:
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
     """An aware UTC datetime."""
-    return datetime(*args, tzinfo=timezone.utc)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
 
 
 def raw_request(

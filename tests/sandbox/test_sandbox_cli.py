@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alibabacloud_dysmsapi20170525 import models
@@ -128,7 +129,7 @@ def test_cli_reports_a_bad_seed_or_port(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_log_line_formats() -> None:
-    record = {
+    record: dict[str, Any] = {
         "method": "POST",
         "action": "SendSms",
         "params": {"PhoneNumbers": "+8613812345678,13912345678,85268326366"},

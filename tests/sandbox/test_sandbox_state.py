@@ -339,7 +339,7 @@ def test_fault_queue() -> None:
         {"kind": "error", "status": 99},
     ):
         with pytest.raises(ValueError, match=r"kind|count|status"):
-            Fault(**bad)  # type: ignore[arg-type]
+            Fault(**bad)
     assert Fault("error", status=400).error_code == "InvalidParameter"
     assert Fault("error", status=418).error_code == "InternalError"
     assert Fault("throttle").error_code == "Throttling.User"
@@ -371,9 +371,10 @@ def test_seed_files(tmp_path: Path) -> None:
     assert [t.code for t in replaced.templates] == ["SMS_EXTRA", SIGN_IN]
     assert SandboxState(replaced).template_for("SignIn", international=False) == "SMS_EXTRA"
 
-    for bad in ([1], {"accounts": {}}, {"replace": True}):
+    bad_seeds: list[Any] = [[1], {"accounts": {}}, {"replace": True}]
+    for bad in bad_seeds:
         with pytest.raises(ValueError, match="seed"):
-            load_seed(bad)  # type: ignore[arg-type]
+            load_seed(bad)
 
 
 def test_possible_numbers_agree_with_libphonenumber() -> None:
