@@ -190,24 +190,30 @@ class Output:
     secrets: set[str] = field(default_factory=set)
 
     def add_secret(self, value: Any) -> None:
-        """Remember a value that must never be printed (a string, or any scalar's text)."""
-        if value is None or isinstance(value, (bool, dict, list)):
+        """Remember a value that must never be printed: its text, and every string inside it."""
+        if value is None or isinstance(value, bool):
             return
-        text = str(value)
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            for item in value:
+                self.add_secret(item)
+            if not value:
+                return
+        text = value if isinstance(value, str) else str(value)
         if len(text) >= _MIN_SECRET_TO_MASK:
             self.secrets.add(text)
+        if not isinstance(value, str):
+            self.secrets.add(repr(value))
 
     def mask(self, value: Any) -> Any:
-        """``value`` with every secret replaced by ``***``, including ``accessKeySecret`` keys."""
+        """``value`` with every known secret replaced by ``***``, in every string inside it."""
         if isinstance(value, str):
             for secret in sorted(self.secrets, key=len, reverse=True):
                 value = value.replace(secret, _MASK)
             return value
         if isinstance(value, dict):
-            return {
-                key: (_MASK if key == "accessKeySecret" and item else self.mask(item))
-                for key, item in value.items()
-            }
+            return {key: self.mask(item) for key, item in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.mask(item) for item in value]
         return value
@@ -754,18 +760,25 @@ def _run_sandbox(args: argparse.Namespace, out: Output) -> int:
     return int(sandbox_cli.run(args))
 
 
+_log_handler: logging.Handler | None = None
+
+
 def _configure_logging(verbose: bool) -> None:
+    """--verbose: the connector's log (masked numbers, never secrets) on this run's stderr."""
+    global _log_handler
     package_logger = logging.getLogger("logto_connector_aliyun_sms")
+    if _log_handler is not None:
+        package_logger.removeHandler(_log_handler)
+        package_logger.setLevel(logging.NOTSET)
+        _log_handler = None
     if verbose:
-        if not any(getattr(h, "_aliyun_sms_cli", False) for h in package_logger.handlers):
-            handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-            handler._aliyun_sms_cli = True  # type: ignore[attr-defined]
-            package_logger.addHandler(handler)
+        _log_handler = logging.StreamHandler(sys.stderr)
+        _log_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        package_logger.addHandler(_log_handler)
         package_logger.setLevel(logging.INFO)
     elif not package_logger.handlers:
-        # Without a handler Python prints warnings on stderr itself; the CLI's one error line
-        # already says what happened.
+        # Without any handler Python would print the connector's warnings on stderr itself;
+        # the CLI's one error line already says what happened.
         package_logger.addHandler(logging.NullHandler())
 
 

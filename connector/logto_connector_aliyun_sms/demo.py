@@ -33,9 +33,9 @@ def run_demo(args: argparse.Namespace, out: Output) -> int:
     except ImportError as exc:
         raise UsageError(f"the sandbox is not available: {exc}", "aliyun-sms demo") from None
 
+    sb = Sandbox(port=args.port)
     try:
-        sandbox = Sandbox(port=args.port)
-        sb = sandbox.__enter__()
+        sb.start()
     except OSError as exc:
         raise UsageError(
             f"cannot start the sandbox on port {args.port}: {exc}", "aliyun-sms demo"
@@ -79,11 +79,11 @@ def run_demo(args: argparse.Namespace, out: Output) -> int:
             }
         )
         if args.keep:
-            out.text("The sandbox keeps running: open the page above. Press Ctrl-C to stop.")
-            try:
+            try:  # the line is printed inside: a Ctrl-C right after it still ends normally
+                out.text("The sandbox keeps running: open the page above. Press Ctrl-C to stop.")
                 threading.Event().wait()
             except KeyboardInterrupt:
                 out.text("\nStopped.")
         return EXIT_OK
     finally:
-        sandbox.__exit__(None, None, None)
+        sb.stop()
