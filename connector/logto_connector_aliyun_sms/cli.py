@@ -193,18 +193,11 @@ class Output:
         """Remember a value that must never be printed: its text, and every string inside it."""
         if value is None or isinstance(value, bool):
             return
-        if isinstance(value, dict):
-            value = list(value.values())
-        if isinstance(value, list):
-            for item in value:
+        if isinstance(value, (dict, list)):
+            for item in value.values() if isinstance(value, dict) else value:
                 self.add_secret(item)
-            if not value:
-                return
-        text = value if isinstance(value, str) else str(value)
-        if len(text) >= _MIN_SECRET_TO_MASK:
-            self.secrets.add(text)
-        if not isinstance(value, str):
-            self.secrets.add(repr(value))
+        texts = {value} if isinstance(value, str) else {str(value), repr(value)}
+        self.secrets.update(text for text in texts if len(text) >= _MIN_SECRET_TO_MASK)
 
     def mask(self, value: Any) -> Any:
         """``value`` with every known secret replaced by ``***``, in every string inside it."""
@@ -363,10 +356,9 @@ def _credentials_hint(loaded: LoadedConfig, use_env: bool) -> str | None:
     missing = [key for key, source in loaded.sources.items() if source == "missing"]
     if not missing:
         return None
-    if use_env:
-        names = " / ".join(_CREDENTIAL_ENV[key] for key in missing)
-        return f"add {' and '.join(missing)} to the config file, or set {names}"
     names = " / ".join(_CREDENTIAL_ENV[key] for key in missing)
+    if use_env:
+        return f"add {' and '.join(missing)} to the config file, or set {names}"
     return f"add {' and '.join(missing)} to the config file (or pass --env to take it from {names})"
 
 
@@ -750,7 +742,20 @@ def build_parser() -> argparse.ArgumentParser:
 
         sandbox.set_defaults(handler=unavailable)
     else:
-        sandbox_cli.add_arguments(sub.add_parser("sandbox", help="run the local Dysmsapi sandbox"))
+        sandbox_cli.add_arguments(
+            sub.add_parser(
+                "sandbox",
+                help="run the local Dysmsapi sandbox in the foreground",
+                description=_wrap(
+                    "Run the sandbox, a local Aliyun Dysmsapi 2017-05-25 server, in the "
+                    "foreground until Ctrl-C: point a config's endpoint at it to send test "
+                    "messages without an Aliyun account, and watch them on its outbox page."
+                ),
+                epilog=f"example:\n  {PROG} sandbox --port 8787\n"
+                '  then, in a config: "endpoint": "http://127.0.0.1:8787"',
+                formatter_class=_Formatter,
+            )
+        )
     return parser
 
 

@@ -78,6 +78,8 @@ def run_demo(args: argparse.Namespace, out: Output) -> int:
                 "kept": bool(args.keep),
             }
         )
+        if not args.keep:
+            out.text("(The sandbox stops now; `aliyun-sms demo --keep` keeps the page open.)")
         if args.keep:
             try:  # the line is printed inside: a Ctrl-C right after it still ends normally
                 out.text("The sandbox keeps running: open the page above. Press Ctrl-C to stop.")
