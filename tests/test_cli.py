@@ -708,3 +708,58 @@ def test_no_command_ever_prints_the_secret(
             assert code in (0, 1, 3), (command, err)
             for secret in (CANARY, real_secret):
                 assert secret not in out + err, (command, json_flag)
+
+
+# --- more errors -------------------------------------------------------------------------------
+
+
+def test_rate_limit_says_when_to_try_again(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, aliyun_sms_sandbox: Any
+) -> None:
+    sb = aliyun_sms_sandbox
+    path = sandbox_config(sb, tmp_path, minSendIntervalSeconds=600)
+    assert run(capsys, "send", "--config", path, "--to", PHONE)[0] == 0
+    code, _, err = run(capsys, "send", "--config", path, "--to", PHONE)
+    assert code == EXIT_CONNECTOR_ERROR
+    [line] = err.strip().splitlines()
+    assert line.startswith("error: rate_limit_exceeded: ")
+    assert re.search(r"— wait, then try again: .* \(in (599|600) s\)$", line), line
+    assert len(sends(sb)) == 1
+
+
+def test_an_answer_that_is_not_dysmsapi(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, aliyun_sms_sandbox: Any
+) -> None:
+    sb = aliyun_sms_sandbox
+    sb.inject_fault("html")
+    code, _, err = run(capsys, "send", "--config", sandbox_config(sb, tmp_path), "--to", PHONE)
+    assert code == EXIT_CONNECTOR_ERROR
+    [line] = err.strip().splitlines()
+    assert line.startswith("error: invalid_response: ")
+    assert "check `endpoint`" in line
+    assert "may have been sent already" in line
+
+
+def test_verbose_logs_the_send_with_the_number_masked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, aliyun_sms_sandbox: Any
+) -> None:
+    sb = aliyun_sms_sandbox
+    path = sandbox_config(sb, tmp_path)
+    code, _, err = run(capsys, "-v", "send", "--config", path, "--to", PHONE)
+    assert code == 0
+    assert "INFO logto_connector_aliyun_sms: SMS sent to 138****8000" in err
+    assert "13800138000" not in err
+    code, _, err = run(capsys, "send", "--config", path, "--to", "13900139000")
+    assert code == 0
+    assert err == ""  # the handler of the previous run is gone
+
+
+def test_demo_on_a_busy_port(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        code, _, err = run(capsys, "demo", "--port", str(busy.getsockname()[1]))
+    assert code == EXIT_USAGE
+    assert err.startswith("error: usage_error: cannot start the sandbox on port ")

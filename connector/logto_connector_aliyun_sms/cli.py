@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -94,8 +95,8 @@ HINTS: dict[ConnectorErrorCode, str] = {
         f"fix the config, then check it with `{PROG} validate CONFIG.json`"
     ),
     ConnectorErrorCode.RATE_LIMIT_EXCEEDED: (
-        "wait, then try again: Aliyun limits how many messages one number gets "
-        "per minute, hour and day"
+        "wait, then try again: Aliyun (and minSendIntervalSeconds, when set) limits how "
+        "often one number gets messages"
     ),
     ConnectorErrorCode.USAGE_LIMIT_EXCEEDED: (
         "top up the account, or raise the daily/monthly sending limit in the Aliyun SMS console"
@@ -274,7 +275,7 @@ def describe(error: ConnectorError) -> tuple[str, str, list[str]]:
     hint = hint or HINTS.get(error.code, "see the error code in the docs (docs/errors.md)")
     retry_after = data.get("retryAfterMs")
     if error.code == ConnectorErrorCode.RATE_LIMIT_EXCEEDED and isinstance(retry_after, int):
-        hint += f" (Aliyun suggests {retry_after / 1000:g} s)"
+        hint += f" (in {math.ceil(retry_after / 1000)} s)"
     if data.get("maybeSent"):
         hint += "; the message may have been sent already: check before sending again"
     problems = data.get("errors")
