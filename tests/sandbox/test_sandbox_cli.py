@@ -141,3 +141,38 @@ def test_log_line_formats() -> None:
     assert cli.log_line(record, 0.5) == "GET - - 400 MissingAction 0.5ms"
     record["params"] = {"PhoneNumber": "852683"}
     assert cli.log_line(record, 0.5).split()[2] == "******"
+
+
+def test_cli_in_process_until_sigterm() -> None:
+    """The same CLI run in this process (so coverage sees it): serve, log, stop on SIGTERM."""
+    import io
+    import os
+    import threading
+    import time
+    import urllib.request
+
+    parser = argparse.ArgumentParser()
+    cli.add_arguments(parser)
+    out = io.StringIO()
+    seen: list[str] = []
+
+    def drive() -> None:
+        deadline = time.monotonic() + 10
+        while "Ctrl-C" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        endpoint = re.findall(r"listening on (\S+)", out.getvalue())[0]
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        request = urllib.request.Request(endpoint + "/", data=b"Action=SendSms", method="POST")
+        try:
+            opener.open(request, timeout=5)
+        except urllib.error.HTTPError as error:
+            seen.append(str(error.code))
+        os.kill(os.getpid(), signal.SIGTERM)  # handled by the CLI's loop, not by pytest
+
+    thread = threading.Thread(target=drive)
+    thread.start()
+    assert cli.run(parser.parse_args(["--port", "0"]), out) == 0
+    thread.join()
+    assert seen == ["400"]
+    assert "POST SendSms - 400 MissingVersion" in out.getvalue()
+    assert out.getvalue().rstrip().endswith("sandbox stopped")
