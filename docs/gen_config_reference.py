@@ -352,6 +352,14 @@ ADVICE: dict[str, dict[str, str]] = {
         "zh-CN": "AccessKey 错误、已禁用或已删除。请检查 accessKeyId 和 accessKeySecret"
         "（注意多余空格），并确认该 AccessKey 处于启用状态。",
     },
+    "clock": {
+        "en": "This server's clock is more than 15 minutes off, so Aliyun refuses the signed "
+        "request. Synchronise the clock (NTP); nothing was sent.",
+        "ja": "このサーバーの時計が 15 分以上ずれているため、Aliyun が署名付きリクエストを拒否し"
+        "ました。時計を同期（NTP）してください。送信はされていません。",
+        "zh-CN": "本服务器的时钟偏差超过 15 分钟，阿里云拒绝了签名请求。请同步时钟（NTP）；"
+        "短信未发送。",
+    },
     "system": {
         "en": "Aliyun's own trouble. A later send usually works; check Aliyun's status page if "
         "it lasts.",
@@ -404,6 +412,9 @@ ERROR_ADVICE: dict[str, str] = {
     "Forbidden.RAM": "ram",
     "Forbidden": "ram",
     "Forbidden.AccessKeyDisabled": "key",
+    "InvalidTimeStamp.Expired": "clock",
+    "InvalidTimeStamp.Format": "clock",
+    "SignatureNonceUsed": "system",
     "isp.SYSTEM_ERROR": "system",
     "InternalError": "system",
     "ServiceUnavailable": "system",

@@ -61,6 +61,11 @@ ANSWERS: dict[str, tuple[ConnectorErrorCode, bool]] = {
     "Forbidden.RAM": (_E.INVALID_CONFIG, False),
     "Forbidden": (_E.INVALID_CONFIG, False),
     "Forbidden.AccessKeyDisabled": (_E.INVALID_CONFIG, False),
+    # the host's clock is off by more than 15 minutes: fix the clock (NTP), then it works
+    "InvalidTimeStamp.Expired": (_E.GENERAL, False),
+    "InvalidTimeStamp.Format": (_E.GENERAL, False),
+    # a nonce seen before: the next call draws a new one
+    "SignatureNonceUsed": (_E.GENERAL, True),
     # Aliyun's own trouble: may pass
     "isp.SYSTEM_ERROR": (_E.GENERAL, True),
     "InternalError": (_E.GENERAL, True),

@@ -126,6 +126,8 @@ def _overseas(compact: str) -> PhoneNumber:
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise _reject(_REASONS.get(reason, "not a possible number for its country"))
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if e164[1:] != digits:  # never send digits other than the ones written (e.g. "+27 000000")
+        raise _reject("not a possible number for its country")
     known_region = region if region and region != "ZZ" else None
     return PhoneNumber(e164[1:], False, int(number.country_code or 0), known_region)
 

@@ -147,7 +147,7 @@ class SandboxServer:
         if fault is not None:
             wait_ms += fault.delay_ms if fault.delay_ms is not None else 1000
         if wait_ms > 0:
-            await asyncio.sleep(wait_ms / 1000)
+            await hold(started, wait_ms)
         response = json_response(answer)
         self._log(record, started)
         return response
@@ -180,7 +180,7 @@ class SandboxServer:
         started: float,
     ) -> web.StreamResponse:
         if wait_ms > 0:
-            await asyncio.sleep(wait_ms / 1000)
+            await hold(started, wait_ms)
         status = fault.http_status
         if fault.kind == "drop":
             if request.transport is not None:
@@ -228,6 +228,21 @@ class SandboxServer:
     def _log(self, record: dict[str, Any], started: float) -> None:
         if self.on_request is not None:
             self.on_request(record, (time.perf_counter() - started) * 1000)
+
+
+async def hold(started: float, wait_ms: float) -> None:
+    """Hold an answer until ``wait_ms`` after its request arrived (the modelled link's delay).
+
+    Counted from arrival, so the sandbox's own work falls inside the modelled delay instead of
+    adding to it. The event loop's timers round up to whole milliseconds, so the last
+    millisecond is awaited in zero-length steps: the delay is exact to a few microseconds.
+    """
+    deadline = started + wait_ms / 1000
+    remaining = deadline - time.perf_counter()
+    if remaining > 0.001:
+        await asyncio.sleep(remaining - 0.001)
+    while time.perf_counter() < deadline:
+        await asyncio.sleep(0)
 
 
 def json_response(answer: Answer) -> web.Response:
