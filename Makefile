@@ -39,6 +39,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/sandbox_throughput.py
 
 sandbox: $(STAMP)
 	$(BIN)/aliyun-sms sandbox
