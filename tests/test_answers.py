@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -194,3 +195,33 @@ def test_server_errors_are_never_retried(aliyun_sms_sandbox: Any) -> None:
     error = _send(sb)
     assert (error.code, error.data["retryable"]) == (E.GENERAL, True)  # type: ignore[index]
     assert len(sb.requests) == 1
+
+
+def test_faults_leak_no_threads_or_connections(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    config = dict(sb.connector_config(), readTimeout=300)
+    faults: list[dict[str, Any]] = [
+        {"kind": "error", "status": 500, "code": "InternalError"},
+        {"kind": "error", "status": 503, "code": "ServiceUnavailable"},
+        {"kind": "error", "status": 404, "code": "InvalidAccessKeyId.NotFound"},
+        {"kind": "html", "status": 502},
+        {"kind": "empty"},
+        {"kind": "truncated"},
+        {"kind": "drop"},
+        {"kind": "delay", "delay_ms": 1000},
+        {"kind": "throttle", "retry_after_ms": 10, "count": 3},
+    ]
+
+    def one_round() -> None:
+        for fault in faults:
+            sb.inject_fault(**fault)
+            with pytest.raises(ConnectorError):
+                aliyun_sms.send_message(DATA | {"to": "85268326366"}, config)
+            assert aliyun_sms.send_message(DATA | {"to": "85268326366"}, config)["Code"] == "OK"
+
+    one_round()  # warm: pools and threads reach their steady size
+    threads, open_connections = threading.active_count(), sb.stats()["open_connections"]
+    one_round()
+    one_round()
+    assert threading.active_count() <= threads
+    assert sb.stats()["open_connections"] <= max(open_connections, 1) + 1
