@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,9 +19,14 @@ E = ConnectorErrorCode
 DATA = {"to": "13812345678", "type": "SignIn", "payload": {"code": "123456"}}
 
 
-def _send(sb: Any, config: dict[str, Any] | None = None, **data: Any) -> ConnectorError:
+Send = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
+def _send(
+    sb: Any, config: dict[str, Any] | None = None, send: Send = aliyun_sms.send_message, **data: Any
+) -> ConnectorError:
     with pytest.raises(ConnectorError) as caught:
-        aliyun_sms.send_message({**DATA, **data}, config or sb.connector_config())
+        send({**DATA, **data}, config or sb.connector_config())
     error = caught.value
     assert error.data is not None
     for key in ("errorDescription", "Code", "RequestId", "retryable"):
@@ -129,75 +136,87 @@ def test_missing_template_variable_is_a_request_error(aliyun_sms_sandbox: Any) -
 # --- transport faults -----------------------------------------------------------------------------
 
 
+@pytest.fixture(params=["sync", "async"])
+def send(request: pytest.FixtureRequest) -> Send:
+    """Each fault is seen through both paths: the SDK's sync call, and the pooled async one."""
+    if request.param == "sync":
+        return aliyun_sms.send_message
+    return lambda data, config: asyncio.run(aliyun_sms.send_message_async(data, config))
+
+
 @pytest.mark.parametrize("kind", ["html", "empty", "truncated"])
-def test_malformed_answers_are_invalid_response(aliyun_sms_sandbox: Any, kind: str) -> None:
+def test_malformed_answers_are_invalid_response(
+    aliyun_sms_sandbox: Any, kind: str, send: Send
+) -> None:
     sb = aliyun_sms_sandbox
     sb.inject_fault(kind, status=200 if kind != "html" else 502)
-    error = _send(sb)
+    error = _send(sb, send=send)
     assert error.code is E.INVALID_RESPONSE
     assert error.data["maybeSent"] is True  # type: ignore[index]
     assert len(sb.requests) == 1
-    assert aliyun_sms.send_message(DATA, sb.connector_config())["Code"] == "OK"
+    assert send(DATA, sb.connector_config())["Code"] == "OK"
 
 
-def test_dropped_connection_is_general_and_not_retried(aliyun_sms_sandbox: Any) -> None:
+def test_dropped_connection_is_general_and_not_retried(aliyun_sms_sandbox: Any, send: Send) -> None:
     sb = aliyun_sms_sandbox
     sb.inject_fault("drop")
-    error = _send(sb)
+    error = _send(sb, send=send)
     assert error.code is E.GENERAL
     assert error.data["maybeSent"] is True  # type: ignore[index]
     assert len(sb.requests) == 1
-    assert aliyun_sms.send_message(DATA, sb.connector_config())["Code"] == "OK"
+    assert send(DATA, sb.connector_config())["Code"] == "OK"
 
 
-def test_read_timeout_is_general_within_its_timeout(aliyun_sms_sandbox: Any) -> None:
+def test_read_timeout_is_general_within_its_timeout(aliyun_sms_sandbox: Any, send: Send) -> None:
     sb = aliyun_sms_sandbox
     sb.inject_fault("delay", delay_ms=3000)
     started = time.monotonic()
-    error = _send(sb, dict(sb.connector_config(), readTimeout=300))
+    error = _send(sb, dict(sb.connector_config(), readTimeout=300), send)
     assert time.monotonic() - started < 2.5
     assert error.code is E.GENERAL
     assert error.data["maybeSent"] is True  # type: ignore[index]
     assert len(sb.requests) == 1
 
 
-def test_refused_connection_is_retried_then_general(aliyun_sms_sandbox: Any) -> None:
+def test_refused_connection_is_retried_then_general(aliyun_sms_sandbox: Any, send: Send) -> None:
     config = dict(aliyun_sms_sandbox.connector_config(), endpoint="http://127.0.0.1:9")
     started = time.monotonic()
-    error = _send(aliyun_sms_sandbox, config)
+    error = _send(aliyun_sms_sandbox, config, send)
     assert time.monotonic() - started < 5
     assert error.code is E.GENERAL
     assert (error.data["maybeSent"], error.data["retryable"]) == (False, True)  # type: ignore[index]
     assert "13812345678" not in json.dumps(error.data)
 
 
-def test_throttling_with_retry_after_is_retried(aliyun_sms_sandbox: Any) -> None:
+def test_throttling_with_retry_after_is_retried(aliyun_sms_sandbox: Any, send: Send) -> None:
     sb = aliyun_sms_sandbox
     sb.inject_fault("throttle", count=1, retry_after_ms=50)
-    assert aliyun_sms.send_message(DATA, sb.connector_config())["Code"] == "OK"
+    assert send(DATA, sb.connector_config())["Code"] == "OK"
     assert len(sb.requests) == 2
     assert len(sb.messages) == 1
 
 
-def test_persistent_throttling_gives_up_after_three_attempts(aliyun_sms_sandbox: Any) -> None:
+def test_persistent_throttling_gives_up_after_three_attempts(
+    aliyun_sms_sandbox: Any, send: Send
+) -> None:
     sb = aliyun_sms_sandbox
     sb.inject_fault("throttle", count=10, retry_after_ms=20)
-    error = _send(sb)
+    error = _send(sb, send=send)
     assert error.code is E.RATE_LIMIT_EXCEEDED
     assert error.data["retryAfterMs"] == 20  # type: ignore[index]
     assert len(sb.requests) == 3
     assert sb.messages == []
 
 
-def test_server_errors_are_never_retried(aliyun_sms_sandbox: Any) -> None:
+def test_server_errors_are_never_retried(aliyun_sms_sandbox: Any, send: Send) -> None:
     sb = aliyun_sms_sandbox
     sb.inject_fault("error", count=1, status=503, code="ServiceUnavailable", message="busy")
-    error = _send(sb)
+    error = _send(sb, send=send)
     assert (error.code, error.data["retryable"]) == (E.GENERAL, True)  # type: ignore[index]
     assert len(sb.requests) == 1
 
 
-def test_faults_leak_no_threads_or_connections(aliyun_sms_sandbox: Any) -> None:
+def test_faults_leak_no_threads_or_connections(aliyun_sms_sandbox: Any, send: Send) -> None:
     sb = aliyun_sms_sandbox
     config = dict(sb.connector_config(), readTimeout=300)
     faults: list[dict[str, Any]] = [
@@ -216,8 +235,8 @@ def test_faults_leak_no_threads_or_connections(aliyun_sms_sandbox: Any) -> None:
         for fault in faults:
             sb.inject_fault(**fault)
             with pytest.raises(ConnectorError):
-                aliyun_sms.send_message(DATA | {"to": "85268326366"}, config)
-            assert aliyun_sms.send_message(DATA | {"to": "85268326366"}, config)["Code"] == "OK"
+                send(DATA | {"to": "85268326366"}, config)
+            assert send(DATA | {"to": "85268326366"}, config)["Code"] == "OK"
 
     one_round()  # warm: pools and threads reach their steady size
     threads, open_connections = threading.active_count(), sb.stats()["open_connections"]

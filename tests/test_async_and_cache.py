@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 import logto_connector_aliyun_sms as aliyun_sms
-from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, sdk
+from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, aio_transport, sdk
 from logto_connector_aliyun_sms.send import prepare_config
 
 
@@ -82,3 +85,64 @@ def test_client_cache_is_keyed_and_bounded(aliyun_sms_sandbox: Any) -> None:
     assert "secret" not in repr(first).lower() or "other" not in repr(first)
     assert config["accessKeySecret"] not in repr(first)
     assert config["accessKeySecret"] not in repr(first.key)
+
+
+async def test_async_sends_reuse_one_connection(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    await aliyun_sms.send_message_async(_data(0), config)
+    before = sb.stats()["connections_opened"]
+    for i in range(1, 21):
+        await aliyun_sms.send_message_async(_data(i), config)
+    assert sb.stats()["connections_opened"] - before == 0  # keep-alive: no new connection
+    assert len(sb.messages) == 21
+
+
+async def test_other_sdk_async_calls_keep_the_sdks_own_transport(aliyun_sms_sandbox: Any) -> None:
+    """Only the connector's calls are routed through the pooled session."""
+    from alibabacloud_dysmsapi20170525.models import SendSmsRequest
+
+    sb = aliyun_sms_sandbox
+    await aliyun_sms.send_message_async(_data(0), sb.connector_config())  # the wrapper is in place
+    client = prepare_config(sb.connector_config()).client().client  # the SDK's own Client
+    request = SendSmsRequest(
+        phone_numbers="85260000001",
+        sign_name=sb.connector_config()["signName"],
+        template_code=sb.state.template_for("SignIn", international=True),
+        template_param='{"code":"1234"}',
+    )
+    before = sb.stats()["connections_opened"]
+    for _ in range(3):
+        response = await client.send_sms_async(request)
+        assert response.body.code == "OK"
+    assert sb.stats()["connections_opened"] - before == 3  # the SDK's way: one per call
+
+
+def test_the_pooled_session_closes_with_its_loop(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    open_before = sb.stats()["open_connections"]  # the sync path's pool, kept alive
+
+    async def two_sends() -> int:
+        await aliyun_sms.send_message_async(_data(1), config)
+        await aliyun_sms.send_message_async(_data(2), config)
+        return aio_transport.open_sessions()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        assert asyncio.run(two_sends()) >= 1
+        gc.collect()
+    assert aio_transport.open_sessions() == 0  # asyncio.run closed it at the loop's end
+    time.sleep(0.05)
+    assert sb.stats()["open_connections"] <= open_before
+
+
+def test_a_loop_closed_by_hand_leaves_nothing_behind(aliyun_sms_sandbox: Any) -> None:
+    config = aliyun_sms_sandbox.connector_config()
+    for i in range(3):
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(aliyun_sms.send_message_async(_data(i), config))
+        loop.close()  # no shutdown_asyncgens: the next new loop's session sweeps this one
+    asyncio.run(aliyun_sms.send_message_async(_data(9), config))
+    assert aio_transport.open_sessions() == 0
+    assert len(aio_transport._sessions) <= 1

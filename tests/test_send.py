@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
@@ -259,9 +260,9 @@ def test_proxy_variables_do_not_break_loopback(
     for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
         monkeypatch.setenv(name, "http://127.0.0.1:9")
     sb = aliyun_sms_sandbox
-    result = aliyun_sms.send_message(
-        {"to": "13812345678", "type": "SignIn", "payload": {"code": "1234"}},
-        sb.connector_config(),
-    )
+    data = {"to": "13812345678", "type": "SignIn", "payload": {"code": "1234"}}
+    assert aliyun_sms.send_message(data, sb.connector_config())["Code"] == "OK"
+    data["to"] = "13812345679"
+    result = asyncio.run(aliyun_sms.send_message_async(data, sb.connector_config()))
     assert result["Code"] == "OK"
-    assert len(sb.messages) == 1
+    assert len(sb.messages) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import socket
 import ssl
@@ -101,15 +102,27 @@ def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+def _sync(data: dict[str, Any], config: dict[str, Any]) -> Any:
+    return aliyun_sms.send_message(data, config)
+
+
+def _async(data: dict[str, Any], config: dict[str, Any]) -> Any:
+    return asyncio.run(aliyun_sms.send_message_async(data, config))
+
+
+both_paths = pytest.mark.parametrize("send", [_sync, _async], ids=["sync", "async"])
+
+
+@both_paths
 def test_tls_verification_is_never_disabled(
-    self_signed: ssl.SSLContext, no_proxy_env: None
+    self_signed: ssl.SSLContext, no_proxy_env: None, send: Any
 ) -> None:
     ok = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
     server = _Recorder(ok, tls=self_signed)
     try:
         config = dict(CONFIG, endpoint=f"https://127.0.0.1:{server.port}")
         with pytest.raises(ConnectorError) as caught:
-            aliyun_sms.send_message(DATA, config)
+            send(DATA, config)
         assert caught.value.code is ConnectorErrorCode.GENERAL
         assert "CERTIFICATE_VERIFY_FAILED" in caught.value.data["errorDescription"]  # type: ignore[index]
         # the TLS handshake failed: no request line ever reached the server
@@ -121,7 +134,8 @@ def test_tls_verification_is_never_disabled(
     assert client.runtime.ignore_ssl is False
 
 
-def test_https_proxy_is_used_for_real_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+@both_paths
+def test_https_proxy_is_used_for_real_endpoints(monkeypatch: pytest.MonkeyPatch, send: Any) -> None:
     refuse = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     proxy = _Recorder(refuse)
     try:
@@ -129,7 +143,7 @@ def test_https_proxy_is_used_for_real_endpoints(monkeypatch: pytest.MonkeyPatch)
         monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{proxy.port}")
         config = dict(CONFIG, endpoint="dysmsapi.ap-southeast-1.aliyuncs.com", connectTimeout=2000)
         with pytest.raises(ConnectorError) as caught:
-            aliyun_sms.send_message(DATA, config)
+            send(DATA, config)
         assert caught.value.code is ConnectorErrorCode.GENERAL
         assert proxy.seen, "the request must go through the proxy"
         assert proxy.seen[0].startswith(b"CONNECT dysmsapi.ap-southeast-1.aliyuncs.com:443")

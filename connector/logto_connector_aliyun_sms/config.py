@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from .kit import ConnectorError, ConnectorErrorCode
@@ -34,17 +34,22 @@ MAX_DEPTH = 64
 MAX_LISTED_ERRORS = 50
 
 _SCHEMA_FILE = "config.schema.json"
-_REPO_SCHEMA = Path("schema", "aliyun-sms-connector.schema.json")
+_REPO_SCHEMA = os.path.join("schema", "aliyun-sms-connector.schema.json")
+
+
+def _read_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)
 
 
 def _load_schema() -> dict[str, Any]:
-    here = Path(__file__).resolve().parent
+    here = os.path.dirname(os.path.realpath(__file__))
     try:
-        schema: Any = json.loads(here.joinpath(_SCHEMA_FILE).read_text("utf-8"))
+        schema: Any = _read_json(os.path.join(here, _SCHEMA_FILE))
     except (OSError, ValueError):
         # A checkout where the symlink became a plain text file (git without symlink support):
         # read the canonical file in the source tree instead.
-        schema = json.loads(here.parent.parent.joinpath(_REPO_SCHEMA).read_text("utf-8"))
+        schema = _read_json(os.path.join(here, os.pardir, os.pardir, _REPO_SCHEMA))
     if not isinstance(schema, dict):  # pragma: no cover - the shipped file is an object
         raise TypeError(f"{_SCHEMA_FILE} does not hold a JSON object")
     return schema

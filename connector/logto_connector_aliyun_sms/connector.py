@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -37,7 +35,9 @@ class AliyunSmsConnector:
 
     def _stored_config(self) -> Any:
         config = self._get_config(METADATA["id"])
-        if inspect.isawaitable(config):
+        if isinstance(config, Awaitable):
+            import asyncio
+
             try:
                 asyncio.get_running_loop()
             except RuntimeError:
@@ -59,7 +59,7 @@ class AliyunSmsConnector:
         """``send_message`` for asyncio hosts; ``get_config`` may be sync or async."""
         if config is None:
             config = self._get_config(METADATA["id"])
-            if inspect.isawaitable(config):
+            if isinstance(config, Awaitable):
                 config = await config
         return await send_message_async(data, config)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .kit import ConnectorError, ConnectorErrorCode
@@ -11,8 +11,7 @@ from .kit import ConnectorError, ConnectorErrorCode
 DEFAULT_HOST = "dysmsapi.aliyuncs.com"
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """A Dysmsapi endpoint: ``protocol`` is ``"https"`` or (loopback only) ``"http"``."""
 
     protocol: str

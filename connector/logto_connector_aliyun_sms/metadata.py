@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .kit import TemplateType
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONNECTOR_ID = "aliyun-short-message-service"
 LOGO_FILE = "aliyun.svg"
@@ -143,6 +145,8 @@ def asset_path(name: str) -> Path:
     """Absolute path of a file shipped in the package: ``METADATA["logo"]`` or ``["readme"]``."""
     if name not in (LOGO_FILE, README_FILE):
         raise ValueError(f"not a shipped connector asset: {name!r}")
+    from pathlib import Path
+
     return Path(__file__).with_name(name).resolve()
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .kit import ConnectorError, ConnectorErrorCode
 
@@ -23,8 +23,7 @@ _MAINLAND = re.compile(r"(?:\+86|0086|86)?1[0-9]{10}")
 _MAINLAND_STRICT = re.compile(r"(?:\+86|0086|86)1[0-9]{10}")
 
 
-@dataclass(frozen=True)
-class PhoneNumber:
+class PhoneNumber(NamedTuple):
     """A single recipient, ready for Aliyun."""
 
     aliyun: str  # the value sent as PhoneNumbers

@@ -16,8 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote_plus
 
 from .endpoint import Endpoint
@@ -43,8 +42,7 @@ _NOT_CONNECTED = (
 )
 
 
-@dataclass(frozen=True)
-class ClientKey:
+class ClientKey(NamedTuple):
     """What makes an SDK client: where, who, and how long to wait."""
 
     endpoint: Endpoint
@@ -111,18 +109,39 @@ class SdkClient:
         Raises ConnectorError for every failure, including a non-OK ``Code``.
         """
         bound: Callable[[Any, Any], Any] = getattr(self.client, f"{method}_with_options")
-        attempt = 1
-        while True:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 response = bound(request, self.runtime)
             except Exception as exc:
-                error, wait_s = _translate(exc)
-                if wait_s is None or attempt >= MAX_ATTEMPTS:
-                    raise error from None
-                attempt += 1
-                time.sleep(wait_s)
+                time.sleep(_wait_before_retry(exc, attempt))
                 continue
             return _answer(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def call_async(self, method: str, request: Any) -> Any:
+        """``call`` for asyncio: the SDK's async method over this loop's keep-alive session."""
+        import asyncio
+
+        from .aio_transport import pooled
+
+        bound: Callable[[Any, Any], Any] = getattr(self.client, f"{method}_with_options_async")
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with pooled():
+                    response = await bound(request, self.runtime)
+            except Exception as exc:
+                await asyncio.sleep(_wait_before_retry(exc, attempt))
+                continue
+            return _answer(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _wait_before_retry(exc: Exception, attempt: int) -> float:
+    """Seconds to wait before trying ``exc``'s call again; raises its ConnectorError if never."""
+    error, wait_s = _translate(exc)
+    if wait_s is None or attempt >= MAX_ATTEMPTS:
+        raise error from None
+    return wait_s
 
 
 def _answer(response: Any) -> Any:
@@ -170,7 +189,10 @@ def _translate(exc: Exception) -> tuple[ConnectorError, float | None]:
     inner = getattr(exc, "inner_exception", exc)
     text = _scrub(str(getattr(inner, "message", "") or inner))
     if isinstance(inner, RetryError):
-        if any(marker in text for marker in _NOT_CONNECTED) and "Read timed out" not in text:
+        surely_not_sent = getattr(inner, "surely_not_sent", False)  # the async transport's mark
+        if surely_not_sent or (
+            any(marker in text for marker in _NOT_CONNECTED) and "Read timed out" not in text
+        ):
             return transport_error(f"could not connect to Aliyun: {text}", maybe_sent=False), 0.05
         return transport_error(f"no answer from Aliyun: {text}", maybe_sent=True), None
     if "json" in text.lower() or isinstance(inner, ValueError):

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .config import validate_config
@@ -19,7 +15,7 @@ from .endpoint import Endpoint, parse_endpoint
 from .guards import allowed_countries, check_country, interval_guard
 from .kit import ConnectorError, ConnectorErrorCode
 from .phone import PhoneNumber, parse_phone
-from .sdk import POOL_SIZE, ClientKey, SdkClient, client_for, client_key
+from .sdk import ClientKey, SdkClient, client_for, client_key
 from .template_param import template_param
 
 logger = logging.getLogger("logto_connector_aliyun_sms")
@@ -27,8 +23,7 @@ logger = logging.getLogger("logto_connector_aliyun_sms")
 _MAX_PREPARED = 64
 
 
-@dataclass(frozen=True)
-class PreparedConfig:
+class PreparedConfig(NamedTuple):
     """A validated config with what every send derives from it, computed once."""
 
     config: dict[str, Any]
@@ -163,33 +158,25 @@ def _redact(error: ConnectorError, secret: str) -> ConnectorError:
     return error
 
 
-def deliver(outgoing: Outgoing) -> dict[str, Any]:
-    """Send one planned message through the SDK (blocking) and return Logto's result."""
-    prepared = outgoing.prepared
-    interval_guard.reserve(outgoing.account, outgoing.phone.aliyun, prepared.min_interval_s)
-    started = time.perf_counter()
-    try:
-        body = prepared.client().call("send_sms", _sms_request(outgoing))
-    except ConnectorError as error:
-        data = error.data or {}
-        if data.get("maybeSent") is False or data.get("Code") is not None:
-            interval_guard.release(outgoing.account, outgoing.phone.aliyun)
-        logger.warning(
-            "SMS to %s with %s failed in %.1f ms: %s %s (RequestId %s)",
-            outgoing.phone.masked,
-            outgoing.template_code,
-            (time.perf_counter() - started) * 1000,
-            error.code.value,
-            data.get("Code"),
-            data.get("RequestId"),
-        )
-        raise _redact(error, prepared.config["accessKeySecret"]) from None
-    result = {
-        "Code": body.code,
-        "Message": body.message,
-        "RequestId": body.request_id,
-        "BizId": body.biz_id,
-    }
+def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> ConnectorError:
+    """Log a failed send, release its interval reservation if nothing was sent; the error."""
+    data = error.data or {}
+    if data.get("maybeSent") is False or data.get("Code") is not None:
+        interval_guard.release(outgoing.account, outgoing.phone.aliyun)
+    logger.warning(
+        "SMS to %s with %s failed in %.1f ms: %s %s (RequestId %s)",
+        outgoing.phone.masked,
+        outgoing.template_code,
+        (time.perf_counter() - started) * 1000,
+        error.code.value,
+        data.get("Code"),
+        data.get("RequestId"),
+    )
+    return _redact(error, outgoing.prepared.config["accessKeySecret"])
+
+
+def _sent(outgoing: Outgoing, body: Any, started: float) -> dict[str, Any]:
+    """Log a sent message; Logto's result."""
     if logger.isEnabledFor(logging.INFO):
         logger.info(
             "SMS sent to %s with %s: RequestId %s BizId %s in %.1f ms",
@@ -199,7 +186,38 @@ def deliver(outgoing: Outgoing) -> dict[str, Any]:
             body.biz_id,
             (time.perf_counter() - started) * 1000,
         )
-    return result
+    return {
+        "Code": body.code,
+        "Message": body.message,
+        "RequestId": body.request_id,
+        "BizId": body.biz_id,
+    }
+
+
+def deliver(outgoing: Outgoing) -> dict[str, Any]:
+    """Send one planned message through the SDK (blocking) and return Logto's result."""
+    interval_guard.reserve(
+        outgoing.account, outgoing.phone.aliyun, outgoing.prepared.min_interval_s
+    )
+    started = time.perf_counter()
+    try:
+        body = outgoing.prepared.client().call("send_sms", _sms_request(outgoing))
+    except ConnectorError as error:
+        raise _failed(outgoing, error, started) from None
+    return _sent(outgoing, body, started)
+
+
+async def deliver_async(outgoing: Outgoing) -> dict[str, Any]:
+    """``deliver`` for asyncio: the SDK's async call over this loop's keep-alive connections."""
+    interval_guard.reserve(
+        outgoing.account, outgoing.phone.aliyun, outgoing.prepared.min_interval_s
+    )
+    started = time.perf_counter()
+    try:
+        body = await outgoing.prepared.client().call_async("send_sms", _sms_request(outgoing))
+    except ConnectorError as error:
+        raise _failed(outgoing, error, started) from None
+    return _sent(outgoing, body, started)
 
 
 def send_message(data: Any, config: Any) -> dict[str, Any]:
@@ -210,27 +228,10 @@ def send_message(data: Any, config: Any) -> dict[str, Any]:
     return deliver(plan(data, config))
 
 
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _worker_pool() -> ThreadPoolExecutor:
-    global _executor
-    if _executor is None:
-        with _executor_lock:
-            if _executor is None:
-                workers = int(os.environ.get("ALIYUN_SMS_MAX_WORKERS", POOL_SIZE))
-                _executor = ThreadPoolExecutor(max(1, workers), thread_name_prefix="aliyun-sms")
-    return _executor
-
-
 async def send_message_async(data: Any, config: Any) -> dict[str, Any]:
-    """``send_message`` for asyncio hosts: never blocks the event loop.
+    """``send_message`` for asyncio hosts: never blocks the event loop on the network.
 
-    Input is checked on the loop; the SDK call runs on a bounded pool of worker threads whose
-    keep-alive connections are reused (the SDK's own async call opens a new connection, and
-    builds a new TLS context, for every message).
+    The SDK builds and signs the request on the loop, and it travels over a keep-alive session
+    of this loop (the SDK's own async call opens a new connection for every message).
     """
-    outgoing = plan(data, config)
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_worker_pool(), deliver, outgoing)
+    return await deliver_async(plan(data, config))
