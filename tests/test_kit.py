@@ -95,7 +95,7 @@ def test_message_with_data_is_the_data_as_json() -> None:
     error = ConnectorError(
         ConnectorErrorCode.GENERAL, {"errorDescription": "签名不合法", "Code": "x"}
     )
-    assert str(error) == 'ConnectorError: {"errorDescription": "签名不合法", "Code": "x"}'
+    assert str(error) == 'ConnectorError: {"errorDescription":"签名不合法","Code":"x"}'  # compact
     assert error.code is ConnectorErrorCode.GENERAL
     assert error.data == {"errorDescription": "签名不合法", "Code": "x"}
 
@@ -109,7 +109,25 @@ def test_message_without_data_is_the_code() -> None:
 def test_string_data_becomes_a_message_object() -> None:
     error = ConnectorError(ConnectorErrorCode.INVALID_CONFIG, "bad config")
     assert error.data == {"message": "bad config"}
-    assert str(error) == 'ConnectorError: {"message": "bad config"}'
+    assert str(error) == 'ConnectorError: "bad config"'  # Logto writes the message first
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("", "ConnectorError: general"),
+        (0, "ConnectorError: general"),
+        (False, "ConnectorError: general"),
+        (float("nan"), "ConnectorError: general"),
+        ({}, "ConnectorError: {}"),
+        ([], "ConnectorError: []"),
+        (True, "ConnectorError: true"),
+        ("日本", 'ConnectorError: "日本"'),
+    ],
+)
+def test_message_follows_javascript_truthiness(data: object, message: str) -> None:
+    """``ConnectorError: ${data ? JSON.stringify(data) : code}``, as in Logto's connector kit."""
+    assert str(ConnectorError(ConnectorErrorCode.GENERAL, data)) == message
 
 
 def test_code_given_as_its_string() -> None:
@@ -125,12 +143,14 @@ def test_other_data_becomes_a_message_object() -> None:
 def test_unserialisable_data_still_raises_cleanly() -> None:
     data: dict[str, object] = {"when": object()}
     assert str(ConnectorError(ConnectorErrorCode.GENERAL, data)).startswith(
-        'ConnectorError: {"when": "<object object at'
+        'ConnectorError: {"when":"<object object at'
     )
     data["self"] = data  # a cycle
     error = ConnectorError(ConnectorErrorCode.GENERAL, data)
-    assert str(error) == 'ConnectorError: {"message": "general (data not serialisable)"}'
+    assert str(error) == 'ConnectorError: {"message":"general (data not serialisable)"}'
     assert error.data is data
+    for odd in ({(1, 2): "tuple key"}, {"n": float("nan")}):  # not JSON either
+        assert str(ConnectorError(ConnectorErrorCode.GENERAL, odd)).endswith('not serialisable)"}')
 
 
 def test_retryable() -> None:

@@ -32,6 +32,15 @@ ACCEPTED = [
     ("+39 06 1234 5678", False, "390612345678", False),  # Italian leading zero kept
     ("１３８１２３４５６７８", False, "13812345678", True),  # full-width digits
     ("  +81 90-1234-5678  ", False, "819012345678", False),
+    ("+44 (0) 7911 123456", False, "447911123456", False),  # the trunk 0 written in brackets
+    ("\u202a+86 138 1234 5678\u202c", False, "+8613812345678", True),  # bidi marks (copy-paste)
+    ("+86\u200b13812345678", False, "+8613812345678", True),  # a zero-width space
+    (
+        "\u0661\u0663\u0668\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668",
+        False,
+        "13812345678",
+        True,
+    ),
 ]
 
 
@@ -109,3 +118,15 @@ def test_mask(number: str, masked: str) -> None:
 
 def test_masked_mainland_number_hides_the_prefix() -> None:
     assert parse_phone("+8613812345678").masked == "138****5678"
+
+
+def test_one_phone_one_key_however_written() -> None:
+    forms = [
+        "+8613812345678",
+        "8613812345678",
+        "13812345678",
+        "008613812345678",
+        "+86 138-1234-5678",
+    ]
+    assert {parse_phone(to).key for to in forms} == {"8613812345678"}
+    assert parse_phone("+852 6832 6366").key == "85268326366"

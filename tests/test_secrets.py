@@ -35,9 +35,30 @@ def test_debug_sdk_logs_mask_numbers_and_signatures(
     sdk_lines = [text for name, text in texts if name == "darabonba-core"]
     assert any("Authorization : ***" in text for text in sdk_lines), sdk_lines
     assert any("PhoneNumbers=138****5678" in text for text in sdk_lines)
+    assert any("TemplateParam=***" in text for _, text in texts)
     for name, text in texts:
         assert PHONE not in text, (name, text)
         assert sb.access_key_secret not in text
+        assert "%221234%22" not in text  # the verification code, URL-encoded
+
+
+@pytest.mark.parametrize("secret", ["u", 'q"uote\\s', r"\u8be5"])
+def test_odd_secrets_are_redacted_from_errors(aliyun_sms_sandbox: Any, secret: str) -> None:
+    """Whatever the secret looks like, an echo of it is masked and the error still forms."""
+    from logto_connector_aliyun_sms.send import _redact
+
+    echoed = {"errorDescription": f"该签名 {secret} 不存在", "response": {"Message": [secret]}}
+    error = _redact(ConnectorError("invalid_config", echoed), secret)
+    assert error.data is not None
+    assert error.data["response"] == {"Message": ["***"]}
+    assert error.data["errorDescription"] == "该签名 *** 不存在"  # type: ignore[index]
+    sb = aliyun_sms_sandbox
+    sb.add_account("short-secret-key", secret)
+    config = dict(sb.connector_config(), accessKeyId="short-secret-key", accessKeySecret=secret)
+    config["signName"] = "签名不存在"
+    with pytest.raises(ConnectorError) as caught:
+        aliyun_sms.send_message({"to": PHONE, "type": "SignIn", "payload": {}}, config)
+    assert caught.value.code is aliyun_sms.ConnectorErrorCode.INVALID_CONFIG
 
 
 def test_errors_never_carry_the_secret(aliyun_sms_sandbox: Any) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, TemplateType
+from logto_connector_aliyun_sms.send import plan
 
 ALL_TYPES = [t.value for t in TemplateType]
 
@@ -222,6 +223,65 @@ def test_min_send_interval(aliyun_sms_sandbox: Any) -> None:
     assert len(sb.requests) == 1
     other = dict(data, to="85268326301")
     assert aliyun_sms.send_message(other, config)["Code"] == "OK"
+
+
+def test_min_send_interval_knows_a_number_however_it_is_written(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    config = dict(sb.connector_config(), minSendIntervalSeconds=3600)
+    data = {"to": "+8613800138000", "type": "SignIn", "payload": {"code": "1234"}}
+    aliyun_sms.send_message(data, config)
+    for written in ("8613800138000", "13800138000", "008613800138000", "+86 138 0013 8000"):
+        with pytest.raises(ConnectorError) as caught:
+            aliyun_sms.send_message(dict(data, to=written), config)
+        assert caught.value.code is ConnectorErrorCode.RATE_LIMIT_EXCEEDED
+    assert len(sb.requests) == 1
+
+
+def test_refusals_before_sending_are_logged_as_warnings(
+    aliyun_sms_sandbox: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    sb = aliyun_sms_sandbox
+    caplog.set_level(logging.INFO, logger="logto_connector_aliyun_sms")
+    config = dict(sb.connector_config(), allowedCountryCodes=["86"], minSendIntervalSeconds=60)
+    refused = [
+        ({"to": "+1 202 555 0123"}, config, "invalid_request_parameters", "allowedCountryCodes"),
+        ({"to": "1,2"}, config, "invalid_request_parameters", "several recipients"),
+        ({"to": "13812345678"}, {"templates": []}, "invalid_config", "accessKeyId"),
+    ]
+    for data, cfg, code, reason in refused:
+        caplog.clear()
+        with pytest.raises(ConnectorError):
+            aliyun_sms.send_message({"type": "SignIn", "payload": {"code": "1"}, **data}, cfg)
+        [warning] = [r for r in caplog.records if r.name == "logto_connector_aliyun_sms"]
+        assert warning.levelno == logging.WARNING
+        assert f"refused before sending: {code}" in warning.getMessage()
+        assert reason in warning.getMessage()
+    ok = {"to": "13812345678", "type": "SignIn", "payload": {"code": "1234"}}
+    aliyun_sms.send_message(ok, config)
+    caplog.clear()
+    with pytest.raises(ConnectorError):
+        aliyun_sms.send_message(ok, config)
+    [warning] = [r for r in caplog.records if r.name == "logto_connector_aliyun_sms"]
+    assert "SMS to 138****5678 refused before sending: rate_limit_exceeded" in warning.getMessage()
+    assert len(sb.requests) == 1
+
+
+def test_a_template_param_too_long_is_refused(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    data = {"to": "13812345678", "type": "SignIn", "payload": {"code": "1" * 5000}}
+    with pytest.raises(ConnectorError) as caught:
+        aliyun_sms.send_message(data, sb.connector_config())
+    assert caught.value.code is ConnectorErrorCode.INVALID_REQUEST_PARAMETERS
+    assert sb.requests == []
+
+
+def test_internal_reprs_hold_no_secret(aliyun_sms_sandbox: Any) -> None:
+    config = aliyun_sms_sandbox.connector_config()
+    outgoing = plan({"to": "13812345678", "type": "SignIn", "payload": {}}, config)
+    for text in (repr(outgoing), repr(outgoing.prepared), repr(outgoing.prepared.client())):
+        assert config["accessKeySecret"] not in text
+        assert "13812345678" not in text
+    assert "138****5678" in repr(outgoing)
 
 
 def test_logging_masks_numbers_and_reports_ids(

@@ -32,9 +32,12 @@ DATA = {"to": "13812345678", "type": "SignIn", "payload": {"code": "123456"}}
 class _Recorder:
     """A loopback TCP server that records the first bytes of each connection, then answers."""
 
-    def __init__(self, answer: bytes, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self, answer: bytes, tls: ssl.SSLContext | None = None, answer_outside_tls: bool = False
+    ) -> None:
         self.answer = answer
         self.tls = tls
+        self.answer_outside_tls = answer_outside_tls  # corrupt the TLS stream after the request
         self.seen: list[bytes] = []
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -54,7 +57,7 @@ class _Recorder:
                 try:
                     stream = self.tls.wrap_socket(conn, server_side=True) if self.tls else conn
                     self.seen.append(stream.recv(4096))
-                    stream.sendall(self.answer)
+                    (conn if self.answer_outside_tls else stream).sendall(self.answer)
                 except (OSError, ssl.SSLError) as exc:
                     self.seen.append(repr(exc).encode())
 
@@ -152,3 +155,69 @@ def test_https_proxy_is_used_for_real_endpoints(monkeypatch: pytest.MonkeyPatch,
         assert caught.value.data["maybeSent"] is False  # type: ignore[index]
     finally:
         proxy.close()
+
+
+@pytest.mark.parametrize(
+    "raised",
+    [
+        b"[]",  # JSON, but not an object
+        b"{}",  # an object without Aliyun's Code
+    ],
+)
+@both_paths
+def test_error_statuses_without_aliyuns_body_are_invalid_response(
+    no_proxy_env: None, send: Any, raised: bytes
+) -> None:
+    answer = (
+        b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+        + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(raised)
+        + raised
+    )
+    server = _Recorder(answer)
+    try:
+        with pytest.raises(ConnectorError) as caught:
+            send(DATA, dict(CONFIG, endpoint=f"http://127.0.0.1:{server.port}"))
+        assert caught.value.code is ConnectorErrorCode.INVALID_RESPONSE
+        assert caught.value.data["maybeSent"] is True  # type: ignore[index]
+        assert len(server.seen) == 1  # never retried
+    finally:
+        server.close()
+
+
+@both_paths
+def test_an_ok_answer_with_ids_that_are_not_text_is_invalid_response(
+    no_proxy_env: None, send: Any
+) -> None:
+    body = b'{"Code":"OK","Message":"OK","BizId":{"a":1},"RequestId":[1]}'
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+        + body
+    )
+    server = _Recorder(answer)
+    try:
+        with pytest.raises(ConnectorError) as caught:
+            send(DATA, dict(CONFIG, endpoint=f"http://127.0.0.1:{server.port}"))
+        assert caught.value.code is ConnectorErrorCode.INVALID_RESPONSE
+    finally:
+        server.close()
+
+
+def test_a_tls_error_after_the_handshake_is_never_retried() -> None:
+    """Only a failed handshake proves nothing was sent; a TLS error while reading does not."""
+    from darabonba.exceptions import RetryError, UnretryableException
+    from darabonba.policy.retry import RetryPolicyContext
+
+    from logto_connector_aliyun_sms.sdk import _translate
+
+    def sdk_failure(text: str) -> Exception:
+        return UnretryableException(RetryPolicyContext(exception=RetryError(text)))
+
+    reading = "HTTPSConnectionPool(host='h', port=443): Max retries exceeded with url: /?x (Caused "
+    reading += "by SSLError(SSLError(1, '[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC] bad mac')))"
+    error, wait = _translate(sdk_failure(reading))
+    assert (error.data["maybeSent"], wait) == (True, None)  # type: ignore[index]
+    handshake = reading.replace("DECRYPTION_FAILED_OR_BAD_RECORD_MAC", "CERTIFICATE_VERIFY_FAILED")
+    error, wait = _translate(sdk_failure(handshake))
+    assert error.data["maybeSent"] is False  # type: ignore[index]
+    assert wait is not None

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
+
 import logto_connector_aliyun_sms as aliyun_sms
-from logto_connector_aliyun_sms.usage import usage_window
+from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
+from logto_connector_aliyun_sms.usage import get_usage, usage_window
 
 
 def test_window_defaults_to_the_start_of_the_month_in_china_time() -> None:
@@ -61,3 +64,19 @@ def test_usage_across_pages(aliyun_sms_sandbox: Any) -> None:
     ]
     assert pages.count("2") == 2  # the second page was read for mainland and international
     assert connector.get_usage(real - timedelta(days=9)) == 2 * 10
+
+
+@pytest.mark.parametrize("start_from", ["yesterday", 1700000000, ["2026-01-01"]])
+def test_a_start_that_is_not_a_date_is_refused(aliyun_sms_sandbox: Any, start_from: Any) -> None:
+    sb = aliyun_sms_sandbox
+    with pytest.raises(ConnectorError) as caught:
+        get_usage(sb.connector_config(), start_from)
+    assert caught.value.code is ConnectorErrorCode.INVALID_REQUEST_PARAMETERS
+    assert sb.requests == []
+
+
+def test_an_iso_date_string_is_a_start(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    assert get_usage(sb.connector_config(), "2020-01-01") == get_usage(
+        sb.connector_config(), date(2020, 1, 1)
+    )

@@ -155,6 +155,7 @@ def test_invalid_json_text(text: str, reason: str) -> None:
 def test_bytes_that_are_not_utf8() -> None:
     assert invalid(b"\xff\xfe{}").data == {
         "message": "config is not UTF-8 JSON text",
+        "errors": [{"path": "(root)", "message": "config is not UTF-8 JSON text"}],
         "retryable": False,
     }
 
@@ -268,7 +269,7 @@ def test_every_problem_listed_with_its_path() -> None:
     assert messages["templates[4]"] == "must be an object"
     assert messages["templates[12].templateCode"].startswith("must be a non-empty string or")
     assert "templates[12].templateCode must be" in str(error)
-    assert str(error).startswith('ConnectorError: {"message": "Invalid config (16 problems): ')
+    assert str(error).startswith('ConnectorError: {"message":"Invalid config (16 problems): ')
 
 
 def test_missing_usage_types_named_the_logto_way() -> None:
@@ -296,8 +297,24 @@ def test_the_error_list_is_capped() -> None:
     error = invalid(make_config(templates=make_config()["templates"] + bad))
     assert error.data is not None
     assert len(error.data["errors"]) == config_module.MAX_LISTED_ERRORS
-    assert error.data["message"].startswith("Invalid config (500 problems): ")
-    assert error.data["message"].endswith("; and 450 more")
+    assert error.data["message"].startswith("Invalid config (200+ problems): ")
+    assert error.data["message"].endswith("; and more")
+
+
+def test_a_few_problems_are_counted_exactly() -> None:
+    bad = [{"usageType": "Generic", "templateCode": ""} for _ in range(60)]
+    error = invalid(make_config(templates=make_config()["templates"] + bad))
+    assert error.data is not None
+    assert error.data["message"].startswith("Invalid config (60 problems): ")
+    assert error.data["message"].endswith("; and 10 more")
+
+
+@pytest.mark.parametrize("usage_type", [["SignIn"], {"a": 1}, 7, None])
+def test_a_usage_type_that_is_not_a_string(usage_type: object) -> None:
+    templates = [*make_config()["templates"], {"usageType": usage_type, "templateCode": "SMS_1"}]
+    error = invalid(make_config(templates=templates))
+    assert error.data is not None
+    assert {"path": "templates[4].usageType", "message": "must be a string"} in error.data["errors"]
 
 
 @pytest.mark.parametrize(

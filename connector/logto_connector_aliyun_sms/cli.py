@@ -280,7 +280,7 @@ def describe(error: ConnectorError) -> tuple[str, str, list[str]]:
         hint += "; the message may have been sent already: check before sending again"
     problems = data.get("errors")
     details = []
-    if isinstance(problems, list):
+    if isinstance(problems, list) and problems != [{"path": "(root)", "message": what}]:
         for problem in problems:
             if isinstance(problem, dict):
                 message = _PATTERN.sub(

@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain, islice
 from typing import Any
 
 from .kit import ConnectorError, ConnectorErrorCode
@@ -32,6 +33,7 @@ MAX_CONFIG_TEXT = 1 << 20
 MAX_DEPTH = 64
 """Values nested deeper than this (anywhere, even under unknown keys) make a config invalid."""
 MAX_LISTED_ERRORS = 50
+_MAX_COLLECTED = 4 * MAX_LISTED_ERRORS  # a huge bad config is judged on its first problems
 
 _SCHEMA_FILE = "config.schema.json"
 _REPO_SCHEMA = os.path.join("schema", "aliyun-sms-connector.schema.json")
@@ -78,10 +80,12 @@ def _validator() -> Any:
 
 
 def _invalid(message: str, errors: list[dict[str, str]] | None = None) -> ConnectorError:
-    data: dict[str, Any] = {"message": message}
-    if errors is not None:
-        data["errors"] = errors
-    data["retryable"] = False
+    """INVALID_CONFIG; ``data["errors"]`` is always there (the whole config when no path)."""
+    data: dict[str, Any] = {
+        "message": message,
+        "errors": errors if errors is not None else [{"path": "(root)", "message": message}],
+        "retryable": False,
+    }
     return ConnectorError(ConnectorErrorCode.INVALID_CONFIG, data)
 
 
@@ -164,7 +168,11 @@ def _missing_usage_types(config: dict[str, Any]) -> list[str]:
     templates = config.get("templates")
     if not isinstance(templates, list):
         return []
-    present = {t.get("usageType") for t in templates if isinstance(t, dict)}
+    present = {
+        t["usageType"]
+        for t in templates
+        if isinstance(t, dict) and isinstance(t.get("usageType"), str)
+    }
     return [u for u in REQUIRED_USAGE_TYPES if u not in present]
 
 
@@ -338,7 +346,9 @@ def validate_config(config: Any) -> dict[str, Any]:
         return fast
     if not _depth_ok(config):
         raise _invalid(f"config is nested deeper than {MAX_DEPTH} levels")
-    found = sorted([*_problems(config), *_non_finite(config)], key=_path_order)
+    collected = list(islice(chain(_non_finite(config), _problems(config)), _MAX_COLLECTED + 1))
+    truncated = len(collected) > _MAX_COLLECTED
+    found = sorted(collected[:_MAX_COLLECTED], key=_path_order)
     problems = [(_path_text(path), message) for path, message in found]
     missing = _missing_usage_types(config)
     if not problems and not missing:
@@ -353,8 +363,11 @@ def validate_config(config: Any) -> dict[str, Any]:
         texts.append(logto_text)
     shown = texts[:MAX_LISTED_ERRORS]
     more = f"; and {len(texts) - len(shown)} more" if len(texts) > len(shown) else ""
+    count = str(len(texts))
+    if truncated:  # not all counted: a huge config is not worth a full walk
+        count, more = f"{len(texts)}+", "; and more"
     raise _invalid(
-        f"Invalid config ({len(texts)} problem{'s' if len(texts) != 1 else ''}): "
+        f"Invalid config ({count} problem{'s' if len(texts) != 1 else ''}): "
         + "; ".join(shown)
         + more,
         errors[:MAX_LISTED_ERRORS],

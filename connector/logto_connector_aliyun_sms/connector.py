@@ -63,7 +63,7 @@ class AliyunSmsConnector:
                 config = await config
         return await send_message_async(data, config)
 
-    def get_usage(self, start_from: date | datetime | None = None) -> int:
+    def get_usage(self, start_from: date | datetime | str | None = None) -> int:
         """Messages sent since ``start_from`` (default: the start of this month, UTC+8)."""
         return get_usage(self._stored_config(), start_from)
 

@@ -88,6 +88,8 @@ def classify(code: str | None) -> tuple[ConnectorErrorCode, bool]:
         return _E.INVALID_REQUEST_PARAMETERS, False
     if code.startswith("Throttling"):
         return _E.RATE_LIMIT_EXCEEDED, True
+    if code.startswith("Invalid"):  # the gateway's InvalidParameter, Invalid<Param>, ...
+        return _E.INVALID_REQUEST_PARAMETERS, False
     return _E.GENERAL, False
 
 

@@ -67,8 +67,9 @@ class ConnectorType(str, Enum):
 class ConnectorError(Exception):
     """A connector failure with Logto's shape: ``.code`` and ``.data``.
 
-    A string ``data`` becomes ``{"message": data}``; the message reads
-    ``ConnectorError: <data as JSON>``, or the code when there is no data.
+    As in Logto, the message reads ``ConnectorError: <data as compact JSON>`` (the code when
+    ``data`` is empty), written from ``data`` as given; then a string ``data`` becomes
+    ``{"message": data}``.
     """
 
     code: ConnectorErrorCode
@@ -76,21 +77,13 @@ class ConnectorError(Exception):
 
     def __init__(self, code: ConnectorErrorCode | str, data: Any = None) -> None:
         self.code = ConnectorErrorCode(code)
+        message = _message(self.code, data)
         if isinstance(data, str):
             data = {"message": data}
         elif data is not None and not isinstance(data, dict):
             data = {"message": str(data)}
         self.data = data
-        super().__init__(self._message())
-
-    def _message(self) -> str:
-        if self.data is None:
-            return f"ConnectorError: {self.code.value}"
-        try:
-            text = json.dumps(self.data, ensure_ascii=False, default=str)
-        except (ValueError, RecursionError):  # a cycle or absurd nesting: never fail to raise
-            text = json.dumps({"message": f"{self.code.value} (data not serialisable)"})
-        return "ConnectorError: " + text
+        super().__init__(message)
 
     @property
     def retryable(self) -> bool:
@@ -101,4 +94,38 @@ class ConnectorError(Exception):
         return f"ConnectorError(code={self.code.value!r}, data={self.data!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.code, self.data))
+        return (_rebuild, (type(self), self.code, self.data, self.args))
+
+
+def _message(code: ConnectorErrorCode, data: Any) -> str:
+    """Logto's ``ConnectorError: ${data ? JSON.stringify(data) : code}``."""
+    if _falsy(data):
+        return f"ConnectorError: {code.value}"
+    try:
+        text = json.dumps(
+            data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str
+        )
+    except (TypeError, ValueError, RecursionError):  # a cycle, NaN, odd keys: never fail to raise
+        text = json.dumps(
+            {"message": f"{code.value} (data not serialisable)"}, separators=(",", ":")
+        )
+    return "ConnectorError: " + text
+
+
+def _falsy(value: Any) -> bool:
+    """JavaScript's falsiness: null, false, 0, NaN and "" (but not {} or [])."""
+    if value is None or value is False or isinstance(value, str):
+        return not value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == 0 or value != value
+    return False
+
+
+def _rebuild(
+    cls: type[ConnectorError], code: ConnectorErrorCode, data: Any, args: tuple[Any, ...]
+) -> ConnectorError:
+    """Unpickle a ConnectorError exactly: its code, data and message as they were."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.code, error.data = code, data
+    return error

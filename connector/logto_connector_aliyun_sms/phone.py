@@ -36,6 +36,11 @@ class PhoneNumber(NamedTuple):
         """The number with its middle hidden, for logs: ``138****5678``."""
         return mask(self.aliyun)
 
+    @property
+    def key(self) -> str:
+        """One phone, one key, however it was written: ``8613812345678``, ``85261234567``."""
+        return f"86{self.aliyun[-11:]}" if self.mainland else self.aliyun
+
 
 def mask(number: str) -> str:
     """Hide the middle digits of a phone number (keeps at most 3 + 4 digits visible)."""
@@ -61,6 +66,10 @@ def _compact(to: str) -> str:
     if len(to) > _MAX_INPUT:
         raise _reject(f"longer than {_MAX_INPUT} characters")
     text = unicodedata.normalize("NFKC", to).strip()
+    if not text.isascii():  # copy-pasted marks (zero-width, bidi), digits of other scripts
+        text = "".join(_ascii_digit(ch) for ch in text if unicodedata.category(ch) != "Cf")
+    if text.startswith(("+", "00")):
+        text = text.replace("(0)", "", 1)  # "+44 (0) 20 …": the trunk 0 is not dialled from abroad
     if any(sep in text for sep in ",;，；、|&"):
         raise _reject("it lists several recipients; send one message per number")
     compact = _SEPARATORS.sub("", text)
@@ -69,6 +78,11 @@ def _compact(to: str) -> str:
     if not _SHAPE.fullmatch(compact):
         raise _reject("only digits, an optional leading '+' and separators are allowed")
     return compact
+
+
+def _ascii_digit(ch: str) -> str:
+    digit = unicodedata.decimal(ch, None)
+    return str(digit) if digit is not None else ch
 
 
 def parse_phone(to: object, *, strict: bool = False) -> PhoneNumber:

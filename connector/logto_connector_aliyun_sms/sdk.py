@@ -26,7 +26,7 @@ from .phone import mask
 
 DEFAULT_CONNECT_TIMEOUT_MS = 5000
 DEFAULT_READ_TIMEOUT_MS = 10000
-POOL_SIZE = 64  # keep-alive connections per endpoint, and worker threads for the async path
+POOL_SIZE = 64  # keep-alive connections per endpoint (sync path)
 MAX_CLIENTS = 32  # cached SDK clients; rotating keys evicts the oldest
 MAX_ATTEMPTS = 3
 MAX_RETRY_AFTER_MS = 2000
@@ -38,7 +38,11 @@ _NOT_CONNECTED = (
     "ConnectTimeoutError",
     "Connection to ",  # "Connection to HOST timed out. (connect timeout=...)"
     "ProxyError",  # the proxy refused the tunnel: nothing reached Aliyun
-    "SSLError",  # the TLS handshake failed: no request was sent
+    # The TLS handshake failed, so no request was sent. Not every SSLError: one while reading
+    # the answer comes after the request went out.
+    "CERTIFICATE_VERIFY_FAILED",
+    "WRONG_VERSION_NUMBER",
+    "HANDSHAKE_FAILURE",
 )
 
 
@@ -147,9 +151,9 @@ def _wait_before_retry(exc: Exception, attempt: int) -> float:
 def _answer(response: Any) -> Any:
     body = getattr(response, "body", None)
     code = getattr(body, "code", None)
-    if body is None or not isinstance(code, str):
+    if body is None or not isinstance(code, str) or not _ids_are_text(body):
         raise transport_error(
-            "Aliyun answered without a Code",
+            "Aliyun answered without a Code, or with ids that are not text",
             malformed=True,
             maybe_sent=True,
             http_status=getattr(response, "status_code", None),
@@ -157,6 +161,11 @@ def _answer(response: Any) -> Any:
     if code != "OK":
         raise error_for_answer(body.to_map(), getattr(response, "status_code", None))
     return body
+
+
+def _ids_are_text(body: Any) -> bool:
+    biz_id = getattr(body, "biz_id", None)  # SendSms answers carry one
+    return isinstance(body.request_id, str) and isinstance(biz_id, (str, type(None)))
 
 
 _QUERY = re.compile(r"\?[^\s'\")]*")
@@ -174,6 +183,12 @@ def _translate(exc: Exception) -> tuple[ConnectorError, float | None]:
 
     if isinstance(exc, AlibabaCloudException):
         body = dict(exc.data) if isinstance(exc.data, dict) else {}
+        code = body.get("Code") or exc.code
+        if not isinstance(code, str) or code in ("", "None"):  # an error status, no Aliyun body
+            status = getattr(exc, "status_code", None)
+            return transport_error(
+                f"HTTP {status} without an Aliyun error body", malformed=True, maybe_sent=True
+            ), None
         status = body.pop("statusCode", None) or getattr(exc, "status_code", None)
         body.setdefault("Code", exc.code)
         body.setdefault("Message", exc.message)
@@ -195,7 +210,8 @@ def _translate(exc: Exception) -> tuple[ConnectorError, float | None]:
         ):
             return transport_error(f"could not connect to Aliyun: {text}", maybe_sent=False), 0.05
         return transport_error(f"no answer from Aliyun: {text}", maybe_sent=True), None
-    if "json" in text.lower() or isinstance(inner, ValueError):
+    if "json" in text.lower() or isinstance(inner, (ValueError, AttributeError, TypeError)):
+        # not JSON, or JSON of another shape (a list where Aliyun sends an object)
         return transport_error(
             f"Aliyun's answer is not JSON: {text}", malformed=True, maybe_sent=True
         ), None
@@ -282,6 +298,7 @@ def _direct_session_for(endpoint: Endpoint) -> None:
 # --- DEBUG=sdk ---------------------------------------------------------------------------
 
 _PHONE_PARAM = re.compile(r"(PhoneNumbers?=)([^&\s]*)")
+_TEMPLATE_PARAM = re.compile(r"(TemplateParam=)[^&\s]*")
 _AUTHORIZATION = re.compile(r"(?im)^([<>] (?:authorization|x-acs-security-token) : ).*$")
 
 
@@ -290,7 +307,8 @@ class _SdkDebugRedactor(logging.Filter):
 
     With DEBUG=sdk the SDK logs each request line and its headers on ``darabonba-core``, and
     urllib3 logs each request URL at DEBUG: they hold the full phone number and the request's
-    signature. This filter masks both before any handler sees the record. (No secret is in them.)
+    signature, and TemplateParam holds the verification code. This filter masks all three
+    before any handler sees the record. (No secret is in them.)
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -300,6 +318,7 @@ class _SdkDebugRedactor(logging.Filter):
             text = _PHONE_PARAM.sub(
                 lambda m: m.group(1) + mask(unquote_plus(m.group(2))), record.msg
             )
+            text = _TEMPLATE_PARAM.sub(r"\1***", text)  # the verification code
             record.msg = _AUTHORIZATION.sub(lambda m: m.group(1) + "***", text)
         return True
 

@@ -37,6 +37,14 @@ class PreparedConfig(NamedTuple):
         """The cached SDK client for this config."""
         return client_for(self.client_key, self.config["accessKeySecret"])
 
+    def __repr__(self) -> str:  # the config holds the secret
+        return f"PreparedConfig(endpoint={self.endpoint.url!r}, accessKeyId={self.account!r})"
+
+    @property
+    def account(self) -> str:
+        """The AccessKey ID: whose money a send spends."""
+        return str(self.config["accessKeyId"])
+
 
 _prepared: OrderedDict[str, PreparedConfig] = OrderedDict()
 _prepared_lock = threading.Lock()
@@ -108,9 +116,11 @@ class Outgoing(NamedTuple):
     template_code: str
     template_param: str
 
-    @property
-    def account(self) -> str:
-        return str(self.prepared.config["accessKeyId"])
+    def __repr__(self) -> str:
+        return (
+            f"Outgoing(to={self.phone.masked!r}, template_code={self.template_code!r}, "
+            f"via={self.prepared!r})"
+        )
 
 
 def _bad_request(message: str) -> ConnectorError:
@@ -152,17 +162,27 @@ def _sms_request(outgoing: Outgoing) -> Any:
 
 def _redact(error: ConnectorError, secret: str) -> ConnectorError:
     """Make sure the secret cannot leave inside an error, whatever Aliyun echoed."""
-    if secret and error.data is not None and secret in json.dumps(error.data, default=str):
-        text = json.dumps(error.data, default=str).replace(secret, "***")
-        return ConnectorError(error.code, json.loads(text))
-    return error
+    if not secret or error.data is None:
+        return error
+    cleaned = _without(error.data, secret)
+    return error if cleaned == error.data else ConnectorError(error.code, cleaned)
+
+
+def _without(value: Any, secret: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(secret, "***")
+    if isinstance(value, dict):
+        return {_without(k, secret): _without(v, secret) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without(item, secret) for item in value]
+    return value
 
 
 def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> ConnectorError:
     """Log a failed send, release its interval reservation if nothing was sent; the error."""
     data = error.data or {}
     if data.get("maybeSent") is False or data.get("Code") is not None:
-        interval_guard.release(outgoing.account, outgoing.phone.aliyun)
+        interval_guard.release(outgoing.prepared.account, outgoing.phone.key)
     logger.warning(
         "SMS to %s with %s failed in %.1f ms: %s %s (RequestId %s)",
         outgoing.phone.masked,
@@ -194,11 +214,30 @@ def _sent(outgoing: Outgoing, body: Any, started: float) -> dict[str, Any]:
     }
 
 
+def _refused(error: ConnectorError, masked: str | None = None) -> ConnectorError:
+    """Log a send refused before any request (bad input, config, allow-list, interval)."""
+    reason = (error.data or {}).get("message", "")
+    to = f" to {masked}" if masked else ""
+    logger.warning("SMS%s refused before sending: %s: %s", to, error.code.value, reason)
+    return error
+
+
+def _checked(data: Any, config: Any) -> Outgoing:
+    """``plan``, then the per-number interval claimed; every refusal logged."""
+    try:
+        outgoing = plan(data, config)
+    except ConnectorError as error:
+        raise _refused(error) from None
+    prepared = outgoing.prepared
+    try:
+        interval_guard.reserve(prepared.account, outgoing.phone.key, prepared.min_interval_s)
+    except ConnectorError as error:
+        raise _refused(error, outgoing.phone.masked) from None
+    return outgoing
+
+
 def deliver(outgoing: Outgoing) -> dict[str, Any]:
-    """Send one planned message through the SDK (blocking) and return Logto's result."""
-    interval_guard.reserve(
-        outgoing.account, outgoing.phone.aliyun, outgoing.prepared.min_interval_s
-    )
+    """Send one planned (and reserved) message through the SDK; Logto's result."""
     started = time.perf_counter()
     try:
         body = outgoing.prepared.client().call("send_sms", _sms_request(outgoing))
@@ -209,9 +248,6 @@ def deliver(outgoing: Outgoing) -> dict[str, Any]:
 
 async def deliver_async(outgoing: Outgoing) -> dict[str, Any]:
     """``deliver`` for asyncio: the SDK's async call over this loop's keep-alive connections."""
-    interval_guard.reserve(
-        outgoing.account, outgoing.phone.aliyun, outgoing.prepared.min_interval_s
-    )
     started = time.perf_counter()
     try:
         body = await outgoing.prepared.client().call_async("send_sms", _sms_request(outgoing))
@@ -225,13 +261,33 @@ def send_message(data: Any, config: Any) -> dict[str, Any]:
 
     Returns ``{"Code": "OK", "Message", "RequestId", "BizId"}``; raises ConnectorError.
     """
-    return deliver(plan(data, config))
+    return deliver(_checked(data, config))
+
+
+_warm = False
+
+
+def _warm_up() -> None:
+    """Import what a send may need (the SDK, aiohttp, phonenumbers, jsonschema) once."""
+    global _warm
+    import alibabacloud_dysmsapi20170525.client  # noqa: F401
+    import jsonschema  # noqa: F401
+    import phonenumbers  # noqa: F401
+
+    from . import aio_transport  # noqa: F401
+
+    _warm = True
 
 
 async def send_message_async(data: Any, config: Any) -> dict[str, Any]:
     """``send_message`` for asyncio hosts: never blocks the event loop on the network.
 
     The SDK builds and signs the request on the loop, and it travels over a keep-alive session
-    of this loop (the SDK's own async call opens a new connection for every message).
+    of this loop (the SDK's own async call opens a new connection for every message). The
+    first call imports the SDK in a worker thread, so that the loop does not wait for it.
     """
-    return await deliver_async(plan(data, config))
+    if not _warm:
+        import asyncio
+
+        await asyncio.get_running_loop().run_in_executor(None, _warm_up)
+    return await deliver_async(_checked(data, config))

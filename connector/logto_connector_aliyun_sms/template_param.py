@@ -22,6 +22,8 @@ from typing import Any
 from .kit import ConnectorError, ConnectorErrorCode
 
 STRIPPED_KEYS = frozenset({"locale", "uiLocales"})
+MAX_LENGTH = 4096
+"""Characters of TemplateParam at most: far above any template Aliyun approves."""
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]{0,9}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_ARRAY_INDEX = 2**32 - 2
@@ -92,6 +94,8 @@ def template_param(payload: Any) -> str:
         ordered.update(variables)
         variables = ordered
     text: str = _encode(variables)
+    if len(text) > MAX_LENGTH:
+        raise _refuse(f"longer than {MAX_LENGTH} characters as TemplateParam")
     if _SURROGATE.search(text):
         text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from .kit import ConnectorError, ConnectorErrorCode
 from .send import prepare_config
 
 CHINA_TIME = timezone(timedelta(hours=8))  # Aliyun's statistics count days in UTC+8
@@ -12,7 +13,17 @@ PAGE_SIZE = 50
 _MAX_PAGES = 1000
 
 
-def _day(moment: date | datetime) -> date:
+def _day(moment: date | datetime | str) -> date:
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment) if "T" in moment else date.fromisoformat(moment)
+        except ValueError:
+            moment = None  # type: ignore[assignment]
+    if not isinstance(moment, date):
+        raise ConnectorError(
+            ConnectorErrorCode.INVALID_REQUEST_PARAMETERS,
+            {"message": "start_from must be a date, a datetime or an ISO date such as 2026-01-01"},
+        )
     if isinstance(moment, datetime):
         aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
         return aware.astimezone(CHINA_TIME).date()
@@ -20,7 +31,7 @@ def _day(moment: date | datetime) -> date:
 
 
 def usage_window(
-    start_from: date | datetime | None, now: datetime | None = None
+    start_from: date | datetime | str | None, now: datetime | None = None
 ) -> tuple[str, str]:
     """StartDate and EndDate (yyyyMMdd, UTC+8); the default start is this month's first day."""
     today = (now or datetime.now(timezone.utc)).astimezone(CHINA_TIME).date()
@@ -28,7 +39,7 @@ def usage_window(
     return start.strftime("%Y%m%d"), today.strftime("%Y%m%d")
 
 
-def get_usage(config: Any, start_from: date | datetime | None = None) -> int:
+def get_usage(config: Any, start_from: date | datetime | str | None = None) -> int:
     """Messages sent since ``start_from`` (mainland and international, every page summed)."""
     from alibabacloud_dysmsapi20170525.models import QuerySendStatisticsRequest
 
