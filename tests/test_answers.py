@@ -43,31 +43,65 @@ _RATE, _USAGE, _REQUEST = (
 )
 EXPECTED: dict[str, tuple[ConnectorErrorCode, bool]] = {
     **dict.fromkeys(
-        ["isv.BUSINESS_LIMIT_CONTROL", "Throttling", "Throttling.User", "Throttling.Api"]
-        + ["Throttling.Tps"],
+        [
+            "isv.BUSINESS_LIMIT_CONTROL",
+            "Throttling",
+            "Throttling.User",
+            "Throttling.Api",
+            "Throttling.Tps",
+        ],
         (_RATE, True),
     ),
     **dict.fromkeys(
-        ["isv.DAY_LIMIT_CONTROL", "isv.MONTH_LIMIT_CONTROL", "isv.AMOUNT_NOT_ENOUGH"]
-        + ["isv.OUT_OF_SERVICE"],
+        [
+            "isv.DAY_LIMIT_CONTROL",
+            "isv.MONTH_LIMIT_CONTROL",
+            "isv.AMOUNT_NOT_ENOUGH",
+            "isv.OUT_OF_SERVICE",
+        ],
         (_USAGE, False),
     ),
     **dict.fromkeys(
-        ["isv.MOBILE_NUMBER_ILLEGAL", "isv.MOBILE_COUNT_OVER_LIMIT", "isv.INVALID_PARAMETERS"]
-        + ["isv.INVALID_JSON_PARAM", "isv.TEMPLATE_MISSING_PARAMETERS"]
-        + ["isv.TEMPLATE_PARAMS_ILLEGAL", "isv.PARAM_LENGTH_LIMIT", "isv.PARAM_NOT_SUPPORT_URL"]
-        + ["isv.BLACK_KEY_CONTROL_LIMIT", "isv.EXTEND_CODE_ERROR", "MissingParameter"],
+        [
+            "isv.MOBILE_NUMBER_ILLEGAL",
+            "isv.MOBILE_COUNT_OVER_LIMIT",
+            "isv.INVALID_PARAMETERS",
+            "isv.INVALID_JSON_PARAM",
+            "isv.TEMPLATE_MISSING_PARAMETERS",
+            "isv.TEMPLATE_PARAMS_ILLEGAL",
+            "isv.PARAM_LENGTH_LIMIT",
+            "isv.PARAM_NOT_SUPPORT_URL",
+            "isv.BLACK_KEY_CONTROL_LIMIT",
+            "isv.EXTEND_CODE_ERROR",
+            "MissingParameter",
+        ],
         (_REQUEST, False),
     ),
     **dict.fromkeys(
-        ["isv.SMS_TEMPLATE_ILLEGAL", "isv.SMS_SIGNATURE_ILLEGAL", "isv.SMS_SIGNATURE_SCENE_ILLEGAL"]
-        + ["isv.SIGN_STATE_ILLEGAL", "isv.SMS_SIGN_ILLEGAL", "isv.SMS_CONTENT_ILLEGAL"]
-        + ["isv.DOMESTIC_NUMBER_NOT_SUPPORTED", "isv.PRODUCT_UN_SUBSCRIPT"]
-        + ["isv.PRODUCT_UNSUBSCRIBE", "isv.ACCOUNT_NOT_EXISTS", "isv.ACCOUNT_ABNORMAL"]
-        + ["isv.DENY_IP_RANGE", "isp.RAM_PERMISSION_DENY", "SignatureDoesNotMatch"]
-        + ["IncompleteSignature", "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive"]
-        + ["InvalidAccessKeyId", "InvalidCredentials", "Forbidden.RAM", "Forbidden"]
-        + ["Forbidden.AccessKeyDisabled"],
+        [
+            "isv.SMS_TEMPLATE_ILLEGAL",
+            "isv.SMS_SIGNATURE_ILLEGAL",
+            "isv.SMS_SIGNATURE_SCENE_ILLEGAL",
+            "isv.SIGN_STATE_ILLEGAL",
+            "isv.SMS_SIGN_ILLEGAL",
+            "isv.SMS_CONTENT_ILLEGAL",
+            "isv.DOMESTIC_NUMBER_NOT_SUPPORTED",
+            "isv.PRODUCT_UN_SUBSCRIPT",
+            "isv.PRODUCT_UNSUBSCRIBE",
+            "isv.ACCOUNT_NOT_EXISTS",
+            "isv.ACCOUNT_ABNORMAL",
+            "isv.DENY_IP_RANGE",
+            "isp.RAM_PERMISSION_DENY",
+            "SignatureDoesNotMatch",
+            "IncompleteSignature",
+            "InvalidAccessKeyId.NotFound",
+            "InvalidAccessKeyId.Inactive",
+            "InvalidAccessKeyId",
+            "InvalidCredentials",
+            "Forbidden.RAM",
+            "Forbidden",
+            "Forbidden.AccessKeyDisabled",
+        ],
         (E.INVALID_CONFIG, False),
     ),
     "InvalidTimeStamp.Expired": (E.GENERAL, False),
