@@ -16,8 +16,14 @@ DATA = {"to": "13812345678", "type": "SignIn", "payload": {"code": "123456"}}
 def test_shape() -> None:
     connector = aliyun_sms.create_connector(lambda _id: {})
     assert connector.type == "Sms"
-    assert connector.metadata is aliyun_sms.METADATA
-    assert connector.config_schema is aliyun_sms.CONFIG_SCHEMA
+    assert connector.metadata == aliyun_sms.METADATA
+    assert connector.config_schema == aliyun_sms.CONFIG_SCHEMA
+    connector.metadata["formItems"][0]["label"] = "AccessKey ID（访问密钥）"  # a host localises
+    connector.config_schema["title"] = "edited"
+    assert aliyun_sms.METADATA["formItems"][0]["label"] == "Access Key ID"
+    assert aliyun_sms.CONFIG_SCHEMA["title"] != "edited"
+    other = aliyun_sms.create_connector(lambda _id: {})
+    assert other.metadata == aliyun_sms.METADATA
     assert "aliyun-short-message-service" in repr(connector)
 
 

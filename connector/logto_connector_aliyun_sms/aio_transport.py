@@ -93,9 +93,11 @@ def _body(request: Any) -> bytes:
 
 async def _send(request: Any, runtime: dict[str, Any]) -> DaraResponse:
     protocol = str(request.protocol).lower()
+    connect_s = int(runtime.get("connectTimeout") or 5000) / 1000
+    read_s = int(runtime.get("readTimeout") or 10000) / 1000
+    # A server that drips its answer byte by byte cannot hold a send past both timeouts.
     timeout = aiohttp.ClientTimeout(
-        sock_connect=int(runtime.get("connectTimeout") or 5000) / 1000,
-        sock_read=int(runtime.get("readTimeout") or 10000) / 1000,
+        total=connect_s + read_s, sock_connect=connect_s, sock_read=read_s
     )
     session = await _session()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
@@ -22,8 +23,9 @@ class AliyunSmsConnector:
 
     def __init__(self, get_config: GetConfig) -> None:
         self._get_config = get_config
-        self.metadata: dict[str, Any] = METADATA
-        self.config_schema: dict[str, Any] = CONFIG_SCHEMA
+        # Copies: a host that edits its connector's (e.g. to localise labels) changes no other.
+        self.metadata: dict[str, Any] = copy.deepcopy(METADATA)
+        self.config_schema: dict[str, Any] = copy.deepcopy(CONFIG_SCHEMA)
 
     def __repr__(self) -> str:
         return f"AliyunSmsConnector(id={METADATA['id']!r})"
