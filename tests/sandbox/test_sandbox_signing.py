@@ -85,3 +85,10 @@ def test_authorization_header_parsing() -> None:
         "ACS3-HMAC-SHA256 Credential=AK, SignedHeaders=Host;X-Acs-Date, Signature=ABCDEF"
     )
     assert parsed == signing.Acs3Authorization("AK", ("host", "x-acs-date"), "abcdef")
+
+
+def test_header_bytes_that_are_not_utf8_are_hashed_not_crashed() -> None:
+    from logto_connector_aliyun_sms.sandbox.signing import acs3_string_to_sign
+
+    surrogate = b"agent \xff".decode("utf-8", "surrogateescape")  # how aiohttp hands them over
+    assert acs3_string_to_sign(f"GET\n/\n\nuser-agent:{surrogate}\n").startswith("ACS3-HMAC-SHA256")

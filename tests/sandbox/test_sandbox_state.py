@@ -396,3 +396,43 @@ def test_possible_numbers_agree_with_libphonenumber() -> None:
         except phonenumbers.NumberParseException:
             expected = False
         assert _possible(digits)[0] == expected, digits
+
+
+def test_one_number_twice_in_one_request_counts_twice(state: SandboxState) -> None:
+    answer = sms(state, PhoneNumbers="13812345678,+8613812345678")
+    assert answer.code == "isv.BUSINESS_LIMIT_CONTROL"
+    assert "分钟级" in answer.body["Message"]
+    assert state.messages == []  # refused whole, as Aliyun refuses the request
+    assert sms(state, PhoneNumbers="13812345678,13812345679").code == "OK"
+
+
+def test_absurdly_nested_template_param_is_invalid_json(state: SandboxState) -> None:
+    assert sms(state, TemplateParam="[" * 50_000).code == "isv.INVALID_JSON_PARAM"
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), 1e20, -1.0])
+def test_the_clock_stays_between_1970_and_9999(bad: float) -> None:
+    clock = Clock()
+    with pytest.raises(ValueError, match="between 1970 and 9999"):
+        clock.set(bad)
+    with pytest.raises(ValueError, match="between 1970 and 9999"):
+        clock.advance(bad if bad > 0 else -1e12)
+    assert not clock.frozen
+    assert abs(clock.time() - datetime.now(timezone.utc).timestamp()) < 60
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"count": 1.5},
+        {"count": True},
+        {"delay_ms": "50"},
+        {"retry_after_ms": -1},
+        {"status": 101},
+        {"status": 204.0},
+        {"code": 7},
+    ],
+)
+def test_faults_are_checked_when_queued(fields: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match=r"must be|count must|status must"):
+        Fault("error", **fields)

@@ -33,7 +33,7 @@ async def _body(request: web.BaseRequest) -> dict[str, Any] | None:
         return {}
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -72,10 +72,13 @@ async def handle(request: web.BaseRequest, server: SandboxServer) -> web.Respons
         return _json({"queued": fault.as_dict()}, 201)
     if route == ("POST", "/_sandbox/latency"):
         try:
-            state.rtt_ms = float(body.get("rtt_ms", 0))
-            state.handshake_ms = float(body.get("handshake_ms", 0))
+            rtt_ms = float(body.get("rtt_ms", 0))
+            handshake_ms = float(body.get("handshake_ms", 0))
         except (TypeError, ValueError):
             return _error("rtt_ms and handshake_ms must be numbers")
+        if not (0 <= rtt_ms <= 60_000 and 0 <= handshake_ms <= 60_000):
+            return _error("rtt_ms and handshake_ms must be from 0 to 60000")
+        state.rtt_ms, state.handshake_ms = rtt_ms, handshake_ms
         return _json({"rtt_ms": state.rtt_ms, "handshake_ms": state.handshake_ms})
     if route in (("GET", "/_sandbox/clock"), ("POST", "/_sandbox/clock")):
         return _clock(server, body)
@@ -92,6 +95,6 @@ def _clock(server: SandboxServer, body: dict[str, Any]) -> web.Response:
             clock.set(datetime.fromisoformat(when) if isinstance(when, str) else float(when))
         if "advance" in body:
             clock.advance(float(body["advance"]))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError, OSError) as exc:
         return _error(f"bad clock change: {exc}")
     return _json({"now": clock.now().isoformat(), "frozen": clock.frozen})

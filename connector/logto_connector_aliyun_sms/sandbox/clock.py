@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -33,16 +34,18 @@ class Clock:
             if when.tzinfo is None:
                 raise ValueError("Clock.set needs an aware datetime (add tzinfo)")
             when = when.timestamp()
+        when = _checked(float(when))
         with self._lock:
-            self._frozen = float(when)
+            self._frozen = when
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward (or back, with a negative number); a frozen clock stays frozen."""
         with self._lock:
             if self._frozen is not None:
-                self._frozen += seconds
+                self._frozen = _checked(self._frozen + float(seconds))
             else:
-                self._offset += seconds
+                _checked(time.time() + self._offset + float(seconds))
+                self._offset += float(seconds)
 
     def reset(self) -> None:
         """Back to real time."""
@@ -54,3 +57,13 @@ class Clock:
     def frozen(self) -> bool:
         """True while the clock is frozen by ``set``."""
         return self._frozen is not None
+
+
+_LATEST = 253402300799.0  # 9999-12-31T23:59:59Z: Aliyun's dates have four-digit years
+
+
+def _checked(epoch: float) -> float:
+    """``epoch`` if it is a moment between 1970 and 9999, else ValueError."""
+    if not math.isfinite(epoch) or not 0 <= epoch <= _LATEST:
+        raise ValueError(f"the clock must stay between 1970 and 9999, not at {epoch!r}")
+    return epoch

@@ -44,10 +44,17 @@ class Fault:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; one of {', '.join(KINDS)}")
+        for name in ("count", "delay_ms", "retry_after_ms", "status"):
+            value = getattr(self, name)
+            if value is not None and (type(value) is not int or value < 0):
+                raise ValueError(f"{name} must be a whole number, not {value!r}")
         if self.count < 1:
             raise ValueError("count must be at least 1")
-        if self.status is not None and not 100 <= self.status <= 599:
-            raise ValueError(f"status must be an HTTP status: {self.status}")
+        if self.status is not None and not 200 <= self.status <= 599:
+            raise ValueError(f"status must be an HTTP status from 200 to 599: {self.status}")
+        for name in ("code", "message", "action"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be a string")
 
     @property
     def http_status(self) -> int:

@@ -34,16 +34,19 @@ class FlowControl:
         self.limits = limits or Limits()
         self._sends: dict[tuple[str, ...], deque[float]] = {}
 
-    def refusal(self, key: tuple[str, ...], now: float) -> str | None:
-        """Aliyun's message when one more send for ``key`` at ``now`` breaks a limit, else None."""
-        sends = self._sends.get(key)
-        if not sends:
+    def refusal(self, key: tuple[str, ...], now: float, pending: int = 0) -> str | None:
+        """Aliyun's message when one more send for ``key`` at ``now`` breaks a limit, else None.
+
+        ``pending``: sends to the same key earlier in the same request, not yet recorded.
+        """
+        sends = self._sends.get(key) or deque()
+        if not sends and not pending:
             return None
         while sends and sends[0] <= now - DAY:
             sends.popleft()
         limits = self.limits
         minute, hour = window_start(now, 60), window_start(now, 3600)
-        in_minute = in_hour = in_day = 0
+        in_minute = in_hour = in_day = pending
         for sent in sends:
             if sent > now:
                 continue  # the clock was moved back: sends "in the future" do not count

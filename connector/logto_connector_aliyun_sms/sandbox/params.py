@@ -21,7 +21,7 @@ def parse_values(raw: str | None) -> dict[str, str] | Answer:
         return {}
     try:
         values: Any = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurd nesting
         return refuse("isv.INVALID_JSON_PARAM")
     if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
         return refuse("isv.INVALID_JSON_PARAM")

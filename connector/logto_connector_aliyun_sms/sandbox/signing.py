@@ -70,7 +70,9 @@ def acs3_canonical_request(
 
 def acs3_string_to_sign(canonical_request: str) -> str:
     """``ACS3-HMAC-SHA256`` and the hex SHA-256 of the canonical request."""
-    return f"{ACS3}\n{hashlib.sha256(canonical_request.encode()).hexdigest()}"
+    # surrogateescape: header bytes that are not UTF-8 reach us as surrogates; hash the bytes
+    digest = hashlib.sha256(canonical_request.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{ACS3}\n{digest}"
 
 
 def acs3_signature(secret: str, string_to_sign: str) -> str:

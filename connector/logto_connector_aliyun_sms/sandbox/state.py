@@ -282,10 +282,13 @@ class SandboxState:
             return refuse("isv.DAY_LIMIT_CONTROL")
         limited = template.kind == "verification" and not template.international
         if limited:
+            pending: dict[tuple[str, ...], int] = {}  # one number twice in a request counts twice
             for (_, sign, _), key in zip(items, keys, strict=True):
-                message = self.flow.refusal((account.access_key_id, sign, key), now)
+                flow_key = (account.access_key_id, sign, key)
+                message = self.flow.refusal(flow_key, now, pending.get(flow_key, 0))
                 if message is not None:
                     return business("isv.BUSINESS_LIMIT_CONTROL", message)
+                pending[flow_key] = pending.get(flow_key, 0) + 1
         request_id = new_request_id()
         biz_id = f"{next(self._biz_ids)}^0"
         for (number, sign, raw), key in zip(items, keys, strict=True):
@@ -448,7 +451,7 @@ def _template_type_filter(raw: str | None) -> Callable[[Template], bool] | Answe
 def _json_array(raw: str) -> list[Any] | None:
     try:
         value = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, list) else None
 
