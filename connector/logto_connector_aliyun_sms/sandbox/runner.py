@@ -178,7 +178,10 @@ class AsyncSandbox(_SandboxAPI):
 
     async def start(self) -> None:
         """Bind and start serving; ``port`` becomes the bound one."""
-        runner = web.ServerRunner(self._server.make_server(), handle_signals=False)
+        # stopping does not wait for answers held back by a delay fault or the latency model
+        runner = web.ServerRunner(
+            self._server.make_server(), handle_signals=False, shutdown_timeout=0.5
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
         await site.start()
