@@ -228,9 +228,10 @@ def test_min_send_interval(aliyun_sms_sandbox: Any) -> None:
 def test_min_send_interval_knows_a_number_however_it_is_written(aliyun_sms_sandbox: Any) -> None:
     sb = aliyun_sms_sandbox
     config = dict(sb.connector_config(), minSendIntervalSeconds=3600)
-    data = {"to": "+8613800138000", "type": "SignIn", "payload": {"code": "1234"}}
+    # the guard is per process: a number no other test sends to
+    data = {"to": "+8613900139123", "type": "SignIn", "payload": {"code": "1234"}}
     aliyun_sms.send_message(data, config)
-    for written in ("8613800138000", "13800138000", "008613800138000", "+86 138 0013 8000"):
+    for written in ("8613900139123", "13900139123", "008613900139123", "+86 139 0013 9123"):
         with pytest.raises(ConnectorError) as caught:
             aliyun_sms.send_message(dict(data, to=written), config)
         assert caught.value.code is ConnectorErrorCode.RATE_LIMIT_EXCEEDED

@@ -34,7 +34,8 @@ from .endpoint import is_loopback
 
 POOL_SIZE = 64  # connections per event loop and host
 _routed: ContextVar[bool] = ContextVar("aliyun_sms_pooled", default=False)
-_sessions: dict[asyncio.AbstractEventLoop, tuple[aiohttp.ClientSession, AsyncIterator[None]]] = {}
+_Entry = tuple[aiohttp.ClientSession, AsyncIterator[None], asyncio.Semaphore]
+_sessions: dict[asyncio.AbstractEventLoop, _Entry] = {}
 _original: Any = None
 _tls = ssl.create_default_context(cafile=certifi.where())  # as the SDK verifies: certifi's CAs
 
@@ -99,17 +100,22 @@ async def _send(request: Any, runtime: dict[str, Any]) -> DaraResponse:
     timeout = aiohttp.ClientTimeout(
         total=connect_s + read_s, sock_connect=connect_s, sock_read=read_s
     )
-    session = await _session()
+    session, _, turns = await _session()
     try:
-        async with session.request(
-            request.method,
-            DaraCore.compose_url(request),
-            data=_body(request),
-            headers=request.headers,
-            ssl=_tls if protocol == "https" else False,
-            proxy=_proxy(protocol, str(request.headers.get("host", ""))),
-            timeout=timeout,
-        ) as response:
+        # A fair queue in front of the pool: the timeouts count from the moment a connection is
+        # ours, and no send waits behind others that keep coming back (aiohttp's pool is not FIFO).
+        async with (
+            turns,
+            session.request(
+                request.method,
+                DaraCore.compose_url(request),
+                data=_body(request),
+                headers=request.headers,
+                ssl=_tls if protocol == "https" else False,
+                proxy=_proxy(protocol, str(request.headers.get("host", ""))),
+                timeout=timeout,
+            ) as response,
+        ):
             answer = DaraResponse()
             answer.body = await response.read()
             answer.headers = {k.lower(): v for k, v in response.headers.items()}
@@ -127,20 +133,20 @@ async def _send(request: Any, runtime: dict[str, Any]) -> DaraResponse:
         raise RetryError(f"{type(exc).__name__}: {exc}") from None
 
 
-async def _session() -> aiohttp.ClientSession:
+async def _session() -> _Entry:
     loop = asyncio.get_running_loop()
     entry = _sessions.get(loop)
     if entry is not None and not entry[0].closed:
-        return entry[0]
+        return entry
     _forget_closed_loops()
     session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=POOL_SIZE, limit_per_host=POOL_SIZE),
         trust_env=False,
     )
     closer = _close_at_shutdown(session)
+    entry = _sessions[loop] = (session, closer, asyncio.Semaphore(POOL_SIZE))
     await closer.__anext__()  # registered with the loop: asyncio.run closes the session at its end
-    _sessions[loop] = (session, closer)
-    return session
+    return entry
 
 
 async def _close_at_shutdown(session: aiohttp.ClientSession) -> AsyncIterator[None]:
@@ -167,4 +173,4 @@ def close_all() -> None:
 
 def open_sessions() -> int:
     """How many pooled sessions are open: one per live event loop that has sent."""
-    return sum(1 for session, _ in _sessions.values() if not session.closed)
+    return sum(1 for session, _, _ in _sessions.values() if not session.closed)
