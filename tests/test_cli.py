@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,15 @@ from logto_connector_aliyun_sms.cli import (
     ENV_ACCESS_KEY_SECRET,
     EXIT_CONNECTOR_ERROR,
     EXIT_INVALID_CONFIG,
+    EXIT_OUTPUT,
+    EXIT_STDOUT_CLOSED,
     EXIT_USAGE,
     build_parser,
+    describe,
     main,
+    resolve_lang,
 )
+from logto_connector_aliyun_sms.kit import ConnectorError, ConnectorErrorCode
 
 CANARY = "CANARY-s3cr3t-0123456789abcdef"
 PHONE = "+86 138 0013 8000"
@@ -763,3 +769,152 @@ def test_demo_on_a_busy_port(capsys: pytest.CaptureFixture[str]) -> None:
         code, _, err = run(capsys, "demo", "--port", str(busy.getsockname()[1]))
     assert code == EXIT_USAGE
     assert err.startswith("error: usage_error: cannot start the sandbox on port ")
+
+
+# --- output that cannot be written, Ctrl-C ------------------------------------------------------
+
+
+def _with_closed_stdout(*argv: str) -> subprocess.CompletedProcess[str]:
+    """``aliyun-sms ARGV | head -0``: stdout is a pipe whose reader has already gone."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "logto_connector_aliyun_sms", *argv],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=clean_env(),
+            timeout=TIMEOUT,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize(
+    ("argv", "exit_code"),
+    [
+        (("metadata",), EXIT_STDOUT_CLOSED),
+        (("schema",), EXIT_STDOUT_CLOSED),
+        (("demo",), EXIT_STDOUT_CLOSED),
+        (("--json", "demo"), EXIT_STDOUT_CLOSED),
+        (("--help",), 0),  # argparse itself ignores a failed write of the help
+    ],
+)
+def test_a_closed_stdout_ends_the_command_quietly(argv: tuple[str, ...], exit_code: int) -> None:
+    done = _with_closed_stdout(*argv)
+    assert done.returncode == exit_code, done.stderr
+    assert done.stderr == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_one_error_line() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "logto_connector_aliyun_sms", "--json", "schema"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=clean_env(),
+            timeout=TIMEOUT,
+            check=False,
+        )
+    assert done.returncode == EXIT_OUTPUT
+    assert done.stderr == (
+        "error: output_error: cannot write the output: No space left on device — "
+        "check where stdout goes (a full disk, a closed file)\n"
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+def test_ctrl_c_during_a_send_with_json(tmp_path: Path, aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    sb.inject_fault("delay", delay_ms=5_000)  # ends before the session does
+    path = sandbox_config(sb, tmp_path)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "logto_connector_aliyun_sms",
+            "send",
+            "--config",
+            path,
+            "--to",
+            PHONE,
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+    )
+    try:
+        for _ in range(600):  # the send is on its way once the sandbox holds it
+            if sends(sb):
+                break
+            time.sleep(0.05)
+        assert sends(sb)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    assert err == ""
+    answer = json.loads(out)
+    assert (answer["ok"], answer["code"], answer["exitCode"]) == (False, "interrupted", 130)
+    assert answer["data"] == {"maybeSent": True}
+    assert "may have been sent already" in answer["hint"]
+
+
+# --- argument checks ---------------------------------------------------------------------------
+
+
+def test_demo_port_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "demo", "--port", "99999")
+    assert (code, out) == (EXIT_USAGE, "")
+    assert "argument --port: a port is a number from 0 to 65535, not '99999'" in err
+    assert "_port" not in err
+
+
+def test_usage_since_a_future_day(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, aliyun_sms_sandbox: Any
+) -> None:
+    path = sandbox_config(aliyun_sms_sandbox, tmp_path)
+    code, out, err = run(capsys, "usage", "--config", path, "--since", "2999-01-01")
+    assert (code, out) == (EXIT_USAGE, "")
+    assert err.startswith("error: usage_error: --since 2999-01-01 is in the future (today is ")
+    assert not aliyun_sms_sandbox.requests  # nothing asked of Aliyun
+
+
+def test_sandbox_takes_the_common_options_after_the_subcommand() -> None:
+    args = build_parser().parse_args(["sandbox", "--json", "-v", "--port", "0"])
+    assert (args.json, args.verbose, args.port) == (True, True, 0)
+
+
+@pytest.mark.parametrize(
+    ("tag", "lang"),
+    [
+        ("zh", "zh-CN"),
+        ("zh-Hans", "zh-CN"),
+        ("zh-Hans-SG", "zh-CN"),
+        ("zh_SG", "zh-CN"),
+        ("zh-Hant", "zh-TW"),
+        ("zh-HK", "zh-TW"),
+        ("zh-Hant-TW", "zh-TW"),
+        ("zh-tw", "zh-TW"),
+    ],
+)
+def test_chinese_tags_by_script_or_region(tag: str, lang: str) -> None:
+    assert resolve_lang(tag) == lang
+
+
+def test_the_payload_hint_only_where_there_is_a_payload() -> None:
+    error = ConnectorError(
+        ConnectorErrorCode.INVALID_REQUEST_PARAMETERS, {"message": "not a phone number"}
+    )
+    assert describe(error, "send")[1].endswith("the template variables (--payload)")
+    for command in ("demo", "usage", None):
+        assert "--payload" not in describe(error, command)[1]

@@ -10,12 +10,16 @@ Exit codes:
 - 2: usage error: bad arguments, an unreadable file, an unknown language tag.
 - 3: invalid config: the config fails validation (``validate``, or ``send``/``usage`` before
   anything is sent).
+- 74: the output cannot be written (stdout is a full disk, a closed file...).
 - 130: interrupted (Ctrl-C), except ``demo --keep``, which Ctrl-C ends normally.
+- 141: stdout was closed early (``aliyun-sms metadata | head -1``): the command stops quietly,
+  as a program stopped by SIGPIPE does.
 
 Errors are one line on stderr, ``error: <code>: <what happened> — <what to do>`` (``validate``
 adds one indented line per problem). With ``--json`` (before or after the subcommand) stdout
-carries exactly one JSON object, ``{"ok": true, ...}`` or ``{"ok": false, "code", "data",
-"hint", "exitCode"}``, and stderr stays empty.
+carries exactly one JSON object, ``{"ok": true, ...}`` or ``{"ok": false, "code", "message",
+"hint", "exitCode", "data"}``, and stderr stays empty. ``sandbox --json`` is a server: it prints
+JSON Lines, one object for its address and credentials, then one per request.
 
 Credentials: ``send`` and ``usage`` take ``accessKeyId`` / ``accessKeySecret`` from the config
 file; when the file lacks one (absent or empty), ``ALIBABA_CLOUD_ACCESS_KEY_ID`` /
@@ -26,6 +30,7 @@ prints a secret: the file's and the environment's are masked in every output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import math
@@ -50,7 +55,9 @@ EXIT_OK = 0
 EXIT_CONNECTOR_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INVALID_CONFIG = 3
+EXIT_OUTPUT = 74  # EX_IOERR
 EXIT_INTERRUPTED = 130
+EXIT_STDOUT_CLOSED = 141  # 128 + SIGPIPE
 
 _MASK = "***"
 _MIN_SECRET_TO_MASK = 4  # shorter "secrets" would garble every line they are masked in
@@ -62,7 +69,9 @@ exit codes:
   1    connector error: the send or the usage query failed
   2    usage error: bad arguments, unreadable file, unknown language tag
   3    invalid config: the config fails validation (nothing was sent)
-  130  interrupted (Ctrl-C)"""
+  74   the output cannot be written (e.g. a full disk)
+  130  interrupted (Ctrl-C)
+  141  stdout closed early (e.g. `| head -1`)"""
 
 _CREDENTIALS_TEXT = f"""\
 credentials:
@@ -82,7 +91,8 @@ output:
   Results go to stdout. An error is one line on stderr:
     error: <code>: <what happened> — <what to do>
   --json (before or after the subcommand) prints one JSON object on stdout instead:
-    {{"ok": true, ...}} or {{"ok": false, "code": ..., "data": ..., "hint": ..., "exitCode": ...}}
+    {{"ok": true, ...}} or
+    {{"ok": false, "code": ..., "message": ..., "hint": ..., "exitCode": ..., "data": ...}}
 
 {_CREDENTIALS_TEXT}
 
@@ -103,7 +113,7 @@ HINTS: dict[ConnectorErrorCode, str] = {
     ),
     ConnectorErrorCode.INVALID_REQUEST_PARAMETERS: (
         "check the phone number (one number, with its country code for numbers outside "
-        "mainland China, e.g. +852 6123 4567) and the template variables (--payload)"
+        "mainland China, e.g. +852 6123 4567) and the template variables"
     ),
     ConnectorErrorCode.GENERAL: (
         "check the network and the config's endpoint (or a proxy), then try again"
@@ -163,6 +173,39 @@ class UsageError(Exception):
         self.hint = hint or f"see `{command} --help`"
 
 
+class OutputClosed(Exception):
+    """stdout cannot be written: closed by its reader (``| head``) or failing (a full disk)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def silence_stdout() -> None:
+    """Point the real stdout at the null device, so the interpreter's last flush cannot fail."""
+    real = sys.__stdout__
+    if real is None or sys.stdout is not real:
+        return  # a test's capture, or a caller's own stream: leave it alone
+    try:
+        fd = real.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):
+        return
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {text!r}")
+    return port
+
+
 class Failure(Exception):
     """A ConnectorError and the exit code it ends the command with."""
 
@@ -215,11 +258,18 @@ class Output:
     def text(self, line: str = "") -> None:
         """A line of the human result on stdout (ignored with --json)."""
         if not self.as_json:
-            print(self.mask(line), flush=True)
+            self._print(self.mask(line))
 
     def emit_json(self, obj: Any) -> None:
         """One JSON document on stdout."""
-        print(json.dumps(self.mask(obj), ensure_ascii=False, indent=2, default=str), flush=True)
+        self._print(json.dumps(self.mask(obj), ensure_ascii=False, indent=2, default=str))
+
+    @staticmethod
+    def _print(text: str) -> None:
+        try:
+            print(text, flush=True)
+        except OSError as exc:
+            raise OutputClosed(exc) from None
 
     def result(self, obj: dict[str, Any]) -> None:
         """The JSON result (with --json only): ``{"ok": true, ...}``."""
@@ -242,10 +292,10 @@ class Output:
                 }
             )
         else:
-            line = f"error: {code}: {_one_line(what)} — {hint}"
-            print(self.mask(line), file=sys.stderr, flush=True)
-            for detail in details:
-                print(self.mask(f"  {_one_line(detail)}"), file=sys.stderr, flush=True)
+            lines = [f"error: {code}: {_one_line(what)} — {hint}"]
+            lines += [f"  {_one_line(detail)}" for detail in details]
+            with contextlib.suppress(OSError):  # stderr gone too: the exit code says it all
+                print(self.mask("\n".join(lines)), file=sys.stderr, flush=True)
         return exit_code
 
 
@@ -257,8 +307,11 @@ def _one_line(text: str) -> str:
     return text if len(text) <= _MAX_WHAT else text[: _MAX_WHAT - 3] + "..."
 
 
-def describe(error: ConnectorError) -> tuple[str, str, list[str]]:
-    """What happened, what to do, and one line per config problem, for a ConnectorError."""
+def describe(error: ConnectorError, command: str | None = None) -> tuple[str, str, list[str]]:
+    """What happened, what to do, and one line per config problem, for a ConnectorError.
+
+    ``command`` (``send``, ``usage``...) tailors the hint to the options that command has.
+    """
     data = error.data or {}
     what = str(data.get("errorDescription") or data.get("message") or error.code.value)
     aliyun_code = data.get("Code")
@@ -273,6 +326,8 @@ def describe(error: ConnectorError) -> tuple[str, str, list[str]]:
         what += f" ({', '.join(facts)})"
     hint = ALIYUN_HINTS.get(aliyun_code, "") if isinstance(aliyun_code, str) else ""
     hint = hint or HINTS.get(error.code, "see the error code in the docs (docs/errors.md)")
+    if command == "send" and error.code == ConnectorErrorCode.INVALID_REQUEST_PARAMETERS:
+        hint = hint.replace("the template variables", "the template variables (--payload)")
     retry_after = data.get("retryAfterMs")
     if error.code == ConnectorErrorCode.RATE_LIMIT_EXCEEDED and isinstance(retry_after, int):
         hint += f" (in {math.ceil(retry_after / 1000)} s)"
@@ -384,14 +439,31 @@ def _known_tags() -> list[str]:
     return sorted(tags)
 
 
+# Chinese tags by script or region, to the two Chinese texts METADATA has.
+_CHINESE = {
+    "hans": "zh-CN",
+    "sg": "zh-CN",
+    "my": "zh-CN",
+    "hant": "zh-TW",
+    "hk": "zh-TW",
+    "mo": "zh-TW",
+}
+
+
 def resolve_lang(tag: str) -> str:
-    """The metadata language for ``tag`` (case-insensitive; ``tr`` finds ``tr-TR``)."""
+    """The metadata language for ``tag`` (case-insensitive; ``tr`` finds ``tr-TR``, ``zh`` and
+    ``zh-Hans`` find ``zh-CN``, ``zh-Hant`` and ``zh-HK`` find ``zh-TW``)."""
     known = _known_tags()
     for candidate in known:
         if candidate.lower() == tag.lower():
             return candidate
-    primary = [k for k in known if k.split("-")[0].lower() == tag.split("-")[0].lower()]
-    if len(primary) == 1 and "-" not in tag:
+    subtags = tag.lower().replace("_", "-").split("-")
+    if subtags[0] == "zh":
+        chinese = next((_CHINESE[s] for s in subtags[1:] if s in _CHINESE), "zh-CN")
+        if chinese in known:
+            return chinese
+    primary = [k for k in known if k.split("-")[0].lower() == subtags[0]]
+    if len(primary) == 1 and len(subtags) == 1:
         return primary[0]
     raise UsageError(
         f"unknown language tag {tag!r}; known tags: {', '.join(known)}", f"{PROG} metadata"
@@ -495,14 +567,25 @@ def cmd_send(args: argparse.Namespace, out: Output) -> int:
 
 
 def _since(text: str | None) -> date | None:
+    from .usage import usage_window
+
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        since = date.fromisoformat(text)
     except ValueError:
         raise UsageError(
             f"--since wants a date YYYY-MM-DD, not {text!r}", f"{PROG} usage"
         ) from None
+    _, today = usage_window(None)
+    if since.strftime("%Y%m%d") > today:
+        raise UsageError(
+            f"--since {since} is in the future (today is {today[:4]}-{today[4:6]}-{today[6:]} "
+            "in China time, UTC+8, the days Aliyun counts in)",
+            f"{PROG} usage",
+            hint="give a day up to today",
+        )
+    return since
 
 
 def cmd_usage(args: argparse.Namespace, out: Output) -> int:
@@ -724,7 +807,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="usage type (default: %(default)s)",
     )
     demo.add_argument("--code", default="123456", help="code to send (default: %(default)s)")
-    demo.add_argument("--port", type=int, default=0, help="sandbox port (default: 0, a free port)")
+    demo.add_argument(
+        "--port", type=port_number, default=0, help="sandbox port (default: 0, a free port)"
+    )
     demo.add_argument(
         "--keep",
         action="store_true",
@@ -753,8 +838,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "messages without an Aliyun account, and watch them on its outbox page."
                 ),
                 epilog=f"example:\n  {PROG} sandbox --port 8787\n"
-                '  then, in a config: "endpoint": "http://127.0.0.1:8787"',
+                '  then, in a config: "endpoint": "http://127.0.0.1:8787"\n\n'
+                "output:\n  The address, the sandbox's made-up credentials and a ready connector "
+                "config,\n  then one line per request (numbers masked). With --json: JSON Lines, "
+                "one object\n  for the address and credentials, then one per request.\n\n"
+                "exit codes:\n  0  stopped by Ctrl-C or SIGTERM\n"
+                "  2  usage error, or the sandbox could not start (port in use, bad seed)",
                 formatter_class=_Formatter,
+                parents=[common],
             )
         )
     return parser
@@ -763,7 +854,14 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_sandbox(args: argparse.Namespace, out: Output) -> int:
     from .sandbox import cli as sandbox_cli
 
-    return int(sandbox_cli.run(args))
+    try:
+        return sandbox_cli.run(args, as_json=out.as_json)
+    except sandbox_cli.StartError as exc:
+        raise UsageError(
+            f"the sandbox cannot start: {exc}",
+            f"{PROG} sandbox",
+            hint="choose another --port (0 picks a free one), or fix the --seed file",
+        ) from None
 
 
 _log_handler: logging.Handler | None = None
@@ -792,13 +890,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``aliyun-sms`` with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     out = Output(as_json="--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv)
-    env_secret = os.environ.get(ENV_ACCESS_KEY_SECRET)
-    out.add_secret(env_secret)
+    out.add_secret(os.environ.get(ENV_ACCESS_KEY_SECRET))
+    try:
+        return _run(argv, out)
+    except OutputClosed as closed:
+        error = closed.error
+        silence_stdout()
+        if isinstance(error, BrokenPipeError):
+            return EXIT_STDOUT_CLOSED  # the reader has all it wanted: nothing to report
+        out.as_json = False  # stdout cannot carry the JSON error: say it on stderr
+        return out.failure(
+            "output_error",
+            f"cannot write the output: {error.strerror or error}",
+            "check where stdout goes (a full disk, a closed file)",
+            EXIT_OUTPUT,
+            None,
+            [],
+        )
+
+
+def _run(argv: list[str], out: Output) -> int:
+    command = None
     try:
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as exit_:  # --help, --version
             return exit_.code if isinstance(exit_.code, int) else EXIT_OK
+        command = args.command
         out.as_json = bool(args.json)
         _configure_logging(bool(args.verbose))
         handler: Callable[[argparse.Namespace, Output], int] = getattr(
@@ -806,16 +924,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return handler(args, out)
     except UsageError as exc:
-        return out.failure(
-            "usage_error",
-            str(exc),
-            exc.hint,
-            EXIT_USAGE,
-            {"message": str(exc)},
-            [],
-        )
+        return out.failure("usage_error", str(exc), exc.hint, EXIT_USAGE, {"message": str(exc)}, [])
     except Failure as failure:
-        what, hint, details = describe(failure.error)
+        what, hint, details = describe(failure.error, command)
         return out.failure(
             failure.error.code.value,
             what,
@@ -825,5 +936,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             details,
         )
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        in_flight = command in ("send", "demo")
+        return out.failure(
+            "interrupted",
+            "interrupted (Ctrl-C)",
+            "the message may have been sent already: check before sending again"
+            if in_flight
+            else "nothing was changed; run the command again",
+            EXIT_INTERRUPTED,
+            {"maybeSent": in_flight},
+            [],
+        )

@@ -202,8 +202,12 @@ def _non_finite(config: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
 # --- parsing --------------------------------------------------------------------------------
 
 
+class _NotJson(ValueError):
+    """NaN, Infinity or -Infinity: Python's json reads them, JSON has no such values."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    raise _NotJson(f"{name} is not a JSON value")
 
 
 def _parse(config: Any) -> Any:
@@ -219,8 +223,12 @@ def _parse(config: Any) -> Any:
             raise _invalid("config JSON text is larger than 1 MiB")
         try:
             config = json.loads(config, parse_constant=_reject_constant)
-        except (ValueError, RecursionError) as exc:
-            # ValueError covers JSONDecodeError and int-digit limits; never echo the text.
+        except json.JSONDecodeError as exc:  # where, never the text itself (it may hold secrets)
+            where = f"line {exc.lineno} column {exc.colno}"
+            raise _invalid(f"config is not valid JSON: {exc.msg} at {where}") from None
+        except _NotJson as exc:
+            raise _invalid(f"config is not valid JSON: {exc}") from None
+        except (ValueError, RecursionError) as exc:  # int-digit limit, nesting
             raise _invalid(f"config is not valid JSON ({type(exc).__name__})") from None
     return config
 

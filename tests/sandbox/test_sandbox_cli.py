@@ -17,9 +17,10 @@ import pytest
 from alibabacloud_dysmsapi20170525 import models
 from alibabacloud_dysmsapi20170525.client import Client
 from alibabacloud_tea_openapi.models import Config
-from sandbox_helpers import SIGN, SIGN_IN
+from sandbox_helpers import SIGN, SIGN_IN, make_client
 
-from logto_connector_aliyun_sms.sandbox import cli
+from logto_connector_aliyun_sms.cli import main
+from logto_connector_aliyun_sms.sandbox import Sandbox, cli
 
 EXE = Path(sys.executable).with_name("aliyun-sms")
 
@@ -121,11 +122,117 @@ def test_cli_reports_a_bad_seed_or_port(tmp_path: Path, capsys: pytest.CaptureFi
     args = parser.parse_args([])
     assert (args.host, args.port, args.seed, args.quiet) == ("127.0.0.1", 8787, None, False)
     missing = parser.parse_args(["--port", "0", "--seed", str(tmp_path / "none.json")])
-    assert cli.run(missing, io.StringIO()) == 1
-    assert "none.json" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        parser.parse_args(["--port", "70000"])
-    assert "port must be 0-65535" in capsys.readouterr().err
+    with pytest.raises(cli.StartError, match=r"none\.json"):
+        cli.run(missing, io.StringIO())
+    for bad in ("70000", "-1", "http"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["--port", bad])
+        assert f"a port is a number from 0 to 65535, not '{bad}'" in capsys.readouterr().err
+
+
+def _main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_start_failures_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"accounts": [{"accessKeySecret": "s"}]}), encoding="utf-8")
+    code, out, err = _main(capsys, "sandbox", "--port", "0", "--seed", str(seed))
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "error: usage_error: the sandbox cannot start: seed accounts[0]: 'accessKeyId' must be "
+        "a non-empty string — "
+    )
+    assert "Traceback" not in err
+
+    code, out, err = _main(capsys, "sandbox", "--seed", str(tmp_path / "none.json"), "--json")
+    assert (code, err) == (2, "")
+    answer = json.loads(out)
+    assert (answer["ok"], answer["code"], answer["exitCode"]) == (False, "usage_error", 2)
+    assert "none.json" in answer["message"]
+
+    with Sandbox() as sb:  # a port already taken
+        code, out, err = _main(capsys, "sandbox", "--port", str(sb.port), "-v")
+    assert (code, out) == (2, "")
+    assert "the sandbox cannot start" in err
+    assert "--port" in err
+
+
+def test_json_lines_and_a_reader_that_goes_away() -> None:
+    """--json prints JSON Lines; once stdout's reader has gone, sends are still answered."""
+    proc = subprocess.Popen(
+        [str(EXE), "sandbox", "--port", "0", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        banner = json.loads(proc.stdout.readline())
+        assert banner["ok"] is True
+        assert banner["outbox"] == banner["endpoint"] + "/"
+        config = banner["connectorConfig"]
+        assert config["accessKeySecret"] == banner["accessKeySecret"]
+        client = Client(
+            Config(
+                access_key_id=config["accessKeyId"],
+                access_key_secret=config["accessKeySecret"],
+                endpoint=banner["endpoint"].removeprefix("http://"),
+                protocol="http",
+            )
+        )
+
+        def send(number: str) -> str:
+            request = models.SendSmsRequest(
+                phone_numbers=number,
+                sign_name=SIGN,
+                template_code=SIGN_IN,
+                template_param='{"code":"1234"}',
+            )
+            return str(client.send_sms(request).body.code)
+
+        assert send("13812345678") == "OK"
+        event = json.loads(proc.stdout.readline())
+        assert event["method"] == "POST"
+        assert event["action"] == "SendSms"
+        assert event["phones"] == ["138****5678"]
+        assert (event["status"], event["code"]) == (200, "OK")
+        assert isinstance(event["ms"], float)
+
+        proc.stdout.close()  # like `aliyun-sms sandbox | head -2`
+        for number in ("13912345678", "13712345678", "13612345678"):
+            assert send(number) == "OK"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+        assert "Exception ignored" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_failing_request_watcher_does_not_fail_the_request(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def watcher(record: dict[str, Any], elapsed_ms: float) -> None:
+        raise OSError(32, "Broken pipe")
+
+    with Sandbox(on_request=watcher) as sb:
+        request = models.SendSmsRequest(
+            phone_numbers="13812345678",
+            sign_name=SIGN,
+            template_code=SIGN_IN,
+            template_param='{"code":"1234"}',
+        )
+        assert make_client(sb).send_sms(request).body.code == "OK"
+        assert len(sb.messages) == 1
+    assert "on_request callback failed" in caplog.text
 
 
 def test_log_line_formats() -> None:

@@ -436,3 +436,32 @@ def test_the_clock_stays_between_1970_and_9999(bad: float) -> None:
 def test_faults_are_checked_when_queued(fields: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match=r"must be|count must|status must"):
         Fault("error", **fields)
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ({"accounts": [{"accessKeySecret": "s"}]}, r"seed accounts\[0\]: 'accessKeyId' must be"),
+        ({"accounts": [{"accessKeyId": "K", "accessKeySecret": 7}]}, "'accessKeySecret'"),
+        ({"accounts": ["K"]}, r"seed accounts\[0\] must be a JSON object"),
+        ({"accounts": [{"accessKeyId": "K", "accessKeySecret": "S", "balance": -1}]}, "balance"),
+        ({"accounts": [{"accessKeyId": "K", "accessKeySecret": "S", "dailyQuota": 1.5}]}, "daily"),
+        ({"accounts": [{"accessKeyId": "K", "accessKeySecret": "S", "enabled": "no"}]}, "enabled"),
+        ({"signatures": ["A", ""]}, r"seed signatures\[1\] must be a JSON object"),
+        ({"signatures": [{"name": "A", "approved": 1}]}, "approved"),
+        ({"templates": [{"code": "SMS_1"}]}, r"seed templates\[0\]: 'content' must be"),
+        ({"templates": [{"code": "SMS_1", "content": "x", "kind": "promo"}]}, "'kind' must be"),
+        ({"templates": [{"code": "SMS_1", "content": "x", "usageType": 3}]}, "'usageType'"),
+        ({"templates": [3]}, r"seed templates\[0\] must be a JSON object"),
+    ],
+)
+def test_bad_seed_entries_are_named(bad: dict[str, Any], says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        load_seed(bad)
+
+
+def test_seed_file_that_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "seed.json"
+    path.write_text("{accounts: []}", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"seed .*seed\.json is not UTF-8 JSON: .*line 1 column 2"):
+        load_seed(path)

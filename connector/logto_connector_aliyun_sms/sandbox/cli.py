@@ -1,4 +1,8 @@
-"""``aliyun-sms sandbox``: run the sandbox in the foreground, one log line per request."""
+"""``aliyun-sms sandbox``: run the sandbox in the foreground, one log line per request.
+
+With ``--json`` the lines are JSON Lines: one object with the address and credentials, then one
+per request.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import signal
 import sys
 from typing import Any, TextIO
 
+from ..cli import port_number
+
 DEFAULT_PORT = 8787
 
 
@@ -17,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument(
         "--port",
-        type=_port,
+        type=port_number,
         default=DEFAULT_PORT,
         help=f"port to bind (default {DEFAULT_PORT}; 0 picks a free one)",
     )
@@ -25,13 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seed", metavar="FILE", help="JSON seed extending (or replacing) the default"
     )
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
-
-
-def _port(text: str) -> int:
-    port = int(text)
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be 0-65535, not {port}")
-    return port
 
 
 def log_line(record: dict[str, Any], elapsed_ms: float) -> str:
@@ -51,48 +50,109 @@ def log_line(record: dict[str, Any], elapsed_ms: float) -> str:
     )
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Serve until Ctrl-C or SIGTERM; returns the exit status."""
-    stream = out or sys.stdout
+class StartError(Exception):
+    """The sandbox could not start: the port is taken, the seed is unreadable or malformed."""
+
+
+class _Console:
+    """Lines (or JSON Lines) on the console; once the reader has gone (``| head``), the sandbox
+    serves on silently instead of failing the requests it would have logged."""
+
+    def __init__(self, stream: TextIO, as_json: bool) -> None:
+        self.stream = stream
+        self.as_json = as_json
+        self.gone = False
+
+    def say(self, text: str, obj: dict[str, Any]) -> None:
+        if self.gone:
+            return
+        line = json.dumps(obj, ensure_ascii=False) if self.as_json else text
+        try:
+            print(line, file=self.stream, flush=True)
+        except (OSError, ValueError):  # ValueError: the stream was closed
+            self.gone = True
+            if self.stream is sys.stdout:
+                from ..cli import silence_stdout
+
+                silence_stdout()
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, *, as_json: bool = False) -> int:
+    """Serve until Ctrl-C or SIGTERM; returns the exit status.
+
+    Raises StartError when the sandbox cannot start.
+    """
+    console = _Console(out or sys.stdout, as_json)
     try:
-        return asyncio.run(_serve(args, stream))
-    except (OSError, ValueError) as exc:
-        print(f"aliyun-sms sandbox: {exc}", file=sys.stderr)
-        return 1
+        return asyncio.run(_serve(args, console))
+    except _Failed as failed:
+        raise StartError(str(failed.__cause__)) from None
 
 
-async def _serve(args: argparse.Namespace, out: TextIO) -> int:
+class _Failed(Exception):
+    """Carries a start-up failure out of the event loop (and only that)."""
+
+
+def request_event(record: dict[str, Any], elapsed_ms: float) -> dict[str, Any]:
+    """The ``--json`` line for one request (numbers masked)."""
+    from .phones import mask
+
+    params = record["params"]
+    raw = params.get("PhoneNumbers") or params.get("PhoneNumber") or ""
+    return {
+        "method": record["method"],
+        "action": record["action"],
+        "phones": [mask(n) for n in raw.split(",") if n],
+        "status": record["status"],
+        "code": record["code"],
+        "ms": round(elapsed_ms, 1),
+    }
+
+
+async def _serve(args: argparse.Namespace, console: _Console) -> int:
     from .runner import AsyncSandbox
 
     def on_request(record: dict[str, Any], elapsed_ms: float) -> None:
-        print(log_line(record, elapsed_ms), file=out, flush=True)
+        console.say(log_line(record, elapsed_ms), request_event(record, elapsed_ms))
 
-    sandbox = AsyncSandbox(
-        args.host, args.port, args.seed, on_request=None if args.quiet else on_request
-    )
-    await sandbox.start()
+    try:
+        sandbox = AsyncSandbox(
+            args.host, args.port, args.seed, on_request=None if args.quiet else on_request
+        )
+        await sandbox.start()
+    except (OSError, ValueError) as exc:
+        raise _Failed from exc
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    print(f"Aliyun SMS sandbox (Dysmsapi 2017-05-25) listening on {sandbox.endpoint}", file=out)
-    print(f"  outbox page:     {sandbox.endpoint}/", file=out)
-    print(f"  AccessKeyId:     {sandbox.access_key_id}", file=out)
-    print(
-        f"  AccessKeySecret: {sandbox.access_key_secret}  "
-        "(made up by the sandbox: not a real credential)",
-        file=out,
+    config = sandbox.connector_config()
+    console.say(
+        "\n".join(
+            [
+                f"Aliyun SMS sandbox (Dysmsapi 2017-05-25) listening on {sandbox.endpoint}",
+                f"  outbox page:     {sandbox.endpoint}/",
+                f"  AccessKeyId:     {sandbox.access_key_id}",
+                f"  AccessKeySecret: {sandbox.access_key_secret}  "
+                "(made up by the sandbox: not a real credential)",
+                f"  connector config: {json.dumps(config, ensure_ascii=False)}",
+                "Ctrl-C stops.",
+            ]
+        ),
+        {
+            "ok": True,
+            "endpoint": sandbox.endpoint,
+            "outbox": f"{sandbox.endpoint}/",
+            "accessKeyId": sandbox.access_key_id,
+            "accessKeySecret": sandbox.access_key_secret,
+            "connectorConfig": config,
+        },
     )
-    print(
-        f"  connector config: {json.dumps(sandbox.connector_config(), ensure_ascii=False)}",
-        file=out,
-    )
-    print("Ctrl-C stops.", file=out, flush=True)
     try:
         await stop.wait()
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
         await sandbox.stop()
-    print("sandbox stopped", file=out, flush=True)
+    console.say("sandbox stopped", {"ok": True, "stopped": True})
     return 0

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..kit import TemplateType
-from .models import Account, Signature, Template
+from .models import Account, Signature, Template, TemplateKind
 
 DEFAULT_ACCESS_KEY_ID = "LTAI5tSandboxAccessKeyId"
 #: The sandbox's own made-up secret: it opens nothing but this local server.
@@ -86,7 +86,10 @@ def default_seed() -> Seed:
 
 
 def load_seed(source: str | Path | Mapping[str, Any] | None) -> Seed:
-    """The default seed, extended or replaced by a JSON file path or an already-parsed mapping."""
+    """The default seed, extended or replaced by a JSON file path or an already-parsed mapping.
+
+    Raises ValueError naming the entry (``seed accounts[0]: ...``) for anything malformed.
+    """
     if source is None:
         return default_seed()
     data: Any
@@ -95,47 +98,81 @@ def load_seed(source: str | Path | Mapping[str, Any] | None) -> Seed:
     elif not isinstance(source, (str, Path)):
         raise ValueError("a seed is a JSON file path or a mapping")
     else:
-        data = json.loads(Path(source).read_text(encoding="utf-8"))
+        try:
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"seed {source} is not UTF-8 JSON: {exc}") from None
     if not isinstance(data, Mapping):
         raise ValueError("a seed must be a JSON object")
     seed = Seed() if data.get("replace") else default_seed()
-    for entry in _entries(data, "accounts"):
+    for where, entry in _entries(data, "accounts"):
         account = Account(
-            access_key_id=str(entry["accessKeyId"]),
-            access_key_secret=str(entry["accessKeySecret"]),
-            balance=entry.get("balance"),
-            daily_quota=entry.get("dailyQuota"),
-            enabled=bool(entry.get("enabled", True)),
+            access_key_id=_text(entry, "accessKeyId", where),
+            access_key_secret=_text(entry, "accessKeySecret", where),
+            balance=_count(entry, "balance", where),
+            daily_quota=_count(entry, "dailyQuota", where),
+            enabled=_flag(entry, "enabled", where),
         )
         seed.accounts = [a for a in seed.accounts if a.access_key_id != account.access_key_id]
         seed.accounts.append(account)
-    for entry in _entries(data, "signatures"):
-        signature = (
-            Signature(entry)
-            if isinstance(entry, str)
-            else Signature(str(entry["name"]), bool(entry.get("approved", True)))
-        )
+    for where, entry in _entries(data, "signatures"):
+        if isinstance(entry, str) and entry:
+            signature = Signature(entry)
+        else:
+            signature = Signature(_text(entry, "name", where), _flag(entry, "approved", where))
         seed.signatures = [s for s in seed.signatures if s.name != signature.name]
         seed.signatures.append(signature)
-    for entry in _entries(data, "templates"):
+    for where, entry in _entries(data, "templates"):
+        kind: TemplateKind = _field(entry, "kind", where) or "verification"
+        if kind not in ("verification", "notification"):
+            raise ValueError(f"{where}: 'kind' must be verification or notification")
         template = Template(
-            code=str(entry["code"]),
-            content=str(entry["content"]),
-            international=bool(entry.get("international", False)),
-            kind=entry.get("kind", "verification"),
-            approved=bool(entry.get("approved", True)),
+            code=_text(entry, "code", where),
+            content=_text(entry, "content", where),
+            international=_flag(entry, "international", where, default=False),
+            kind=kind,
+            approved=_flag(entry, "approved", where),
         )
         seed.templates = [t for t in seed.templates if t.code != template.code]
         seed.templates.append(template)
-        if entry.get("usageType"):
-            seed.usage_types[template.code] = str(entry["usageType"])
+        if entry.get("usageType") is not None:
+            seed.usage_types[template.code] = _text(entry, "usageType", where)
     if not seed.accounts:
         raise ValueError("a seed needs at least one account")
     return seed
 
 
-def _entries(data: Mapping[str, Any], key: str) -> list[Any]:
+def _entries(data: Mapping[str, Any], key: str) -> list[tuple[str, Any]]:
     entries = data.get(key, [])
     if not isinstance(entries, list):
         raise ValueError(f"seed {key!r} must be a list")
-    return entries
+    return [(f"seed {key}[{index}]", entry) for index, entry in enumerate(entries)]
+
+
+def _field(entry: Any, key: str, where: str) -> Any:
+    if not isinstance(entry, Mapping):
+        raise ValueError(f"{where} must be a JSON object")
+    return entry.get(key)
+
+
+def _text(entry: Any, key: str, where: str) -> str:
+    value = _field(entry, key, where)
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{where}: {key!r} must be a non-empty string")
+    return value
+
+
+def _count(entry: Any, key: str, where: str) -> int | None:
+    value = _field(entry, key, where)
+    if value is not None and (type(value) is not int or value < 0):
+        raise ValueError(f"{where}: {key!r} must be a whole number of messages (0 or more) or null")
+    return value
+
+
+def _flag(entry: Any, key: str, where: str, default: bool = True) -> bool:
+    value = _field(entry, key, where)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ValueError(f"{where}: {key!r} must be true or false")
+    return value

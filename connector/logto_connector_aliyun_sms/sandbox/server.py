@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +33,8 @@ _HTML_ERROR = (
     "<center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n"
     "</body>\r\n</html>\r\n"
 )
+
+_logger = logging.getLogger(__name__)
 
 
 class _TrackingServer(web.Server):
@@ -226,8 +229,12 @@ class SandboxServer:
         return response
 
     def _log(self, record: dict[str, Any], started: float) -> None:
-        if self.on_request is not None:
+        if self.on_request is None:
+            return
+        try:
             self.on_request(record, (time.perf_counter() - started) * 1000)
+        except Exception:  # a watcher's failure must not turn the answer into an HTTP 500
+            _logger.exception("the sandbox's on_request callback failed (the request was answered)")
 
 
 async def hold(started: float, wait_ms: float) -> None:
