@@ -17,7 +17,6 @@ from typing import Any
 from alibabacloud_dysmsapi20170525 import models
 from alibabacloud_dysmsapi20170525.client import Client
 from alibabacloud_tea_openapi.models import Config
-from darabonba.runtime import ExtendsParameters, RuntimeOptions
 
 from logto_connector_aliyun_sms.sandbox import Sandbox, signing
 
@@ -42,13 +41,6 @@ def make_client(
         **extra,
     )
     return Client(config)
-
-
-def at_clock(sb: Sandbox) -> RuntimeOptions:
-    """Runtime options signing with the sandbox clock's time (``x-acs-date``), as a client whose
-    clock agrees with the server's would."""
-    stamp = sb.clock.now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return RuntimeOptions(extends_parameters=ExtendsParameters(headers={"x-acs-date": stamp}))
 
 
 def utc(

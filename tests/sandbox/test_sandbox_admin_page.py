@@ -69,13 +69,16 @@ def test_stats_requests_reset_latency_and_clock_routes(sb: Sandbox, client: Clie
     _, _, clock = raw_request(
         sb, path="/_sandbox/clock", body=b'{"set": "2024-05-01T06:00:00+00:00", "advance": 30}'
     )
-    assert clock == {"now": "2024-05-01T06:00:30+00:00", "frozen": True}
+    assert clock == {"now": "2024-05-01T06:00:30+00:00", "frozen": True, "skew": 0.0}
     assert sb.clock.now().isoformat() == "2024-05-01T06:00:30+00:00"
     _, _, clock = raw_request(sb, path="/_sandbox/clock", body=b'{"set": 0}')
     assert clock["now"] == "1970-01-01T00:00:00+00:00"
     assert raw_request(sb, path="/_sandbox/clock", body=b'{"set": "soon"}')[0] == 400
+    _, _, clock = raw_request(sb, path="/_sandbox/clock", body=b'{"skew": -960}')
+    assert clock["skew"] == sb.clock.skew == -960.0
+    assert raw_request(sb, path="/_sandbox/clock", body=b'{"skew": 1e12}')[0] == 400
     _, _, clock = raw_request(sb, path="/_sandbox/clock", body=b'{"reset": true}')
-    assert clock["frozen"] is False
+    assert (clock["frozen"], clock["skew"]) == (False, 0.0)
     assert raw_request(sb, "GET", "/_sandbox/clock")[0] == 200
     assert raw_request(sb, path="/_sandbox/reset")[2] == {"ok": True}
     assert sb.messages == []

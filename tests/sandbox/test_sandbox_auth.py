@@ -72,11 +72,25 @@ def test_unknown_and_disabled_keys(sb: Sandbox, mode: str) -> None:
 
 @pytest.mark.parametrize("minutes", [16, -16])
 def test_clock_skew_beyond_15_minutes(sb: Sandbox, minutes: int) -> None:
-    sb.clock.advance(minutes * 60)
+    sb.clock.set_skew(minutes * 60)
     error = _refused(sb, "sync")
     assert (error.code, error.status_code) == ("InvalidTimeStamp.Expired", 400)
-    sb.clock.advance(-minutes * 60 + (14 if minutes > 0 else -14) * 60)
+    sb.clock.set_skew((14 if minutes > 0 else -14) * 60)
     assert make_client(sb).send_sms(REQUEST).body.code == "OK"
+    with pytest.raises(ValueError, match="within a year"):
+        sb.clock.set_skew(float("nan"))
+
+
+def test_the_business_clock_moves_without_breaking_signatures(sb: Sandbox) -> None:
+    """A test may jump days ahead: the SDK still signs with real time and gets through."""
+    client = make_client(sb)
+    sb.set_daily_quota(1)
+    assert client.send_sms(REQUEST).body.code == "OK"
+    sb.clock.advance(86_400)  # tomorrow, in the service's eyes
+    assert client.send_sms(REQUEST).body.code == "OK"
+    sb.clock.set(0)  # 1970, frozen
+    assert client.send_sms(REQUEST).body.code == "OK"
+    assert sb.messages[0]["SendDate"].startswith("1970-01-01")
 
 
 def test_reused_nonce(sb: Sandbox) -> None:
@@ -232,8 +246,12 @@ def test_v1_nonce_reuse(sb: Sandbox) -> None:
     assert (status, answer["Code"]) == (400, "SignatureNonceUsed")
 
 
-def test_v1_timestamp_follows_the_sandbox_clock(sb: Sandbox) -> None:
-    sb.clock.advance(timedelta(hours=1).total_seconds())
+def test_v1_timestamp_follows_real_time_and_the_skew(sb: Sandbox) -> None:
+    sb.clock.advance(timedelta(days=3).total_seconds())  # the business clock: no effect here
+    body, headers = form(logto_signed_form(sb, **API))
+    status, _, answer = raw_request(sb, body=body, headers=headers)
+    assert (status, answer["Code"]) == (200, "OK")
+    sb.clock.set_skew(timedelta(hours=1).total_seconds())
     body, headers = form(logto_signed_form(sb, **API))
     status, _, answer = raw_request(sb, body=body, headers=headers)
     assert (status, answer["Code"]) == (400, "InvalidTimeStamp.Expired")

@@ -11,7 +11,7 @@ import pytest
 from alibabacloud_dysmsapi20170525 import models
 from alibabacloud_dysmsapi20170525.client import Client
 from alibabacloud_tea_openapi.exceptions import ClientException
-from sandbox_helpers import CHINA, SIGN, SIGN_IN, SIGN_IN_INTL, at_clock, china_day
+from sandbox_helpers import CHINA, SIGN, SIGN_IN, SIGN_IN_INTL, china_day
 
 from logto_connector_aliyun_sms.sandbox import Sandbox
 
@@ -26,7 +26,7 @@ def _send(client: Client, sb: Sandbox, number: str, template: str, code: str = "
         template_param=json.dumps({"code": code}),
         out_id=f"out-{code}",
     )
-    body = client.send_sms_with_options(request, at_clock(sb)).body
+    body = client.send_sms(request).body
     assert body.code == "OK", body.message
     biz_id: str = body.biz_id
     return biz_id
@@ -42,9 +42,7 @@ def _details(client: Client, sb: Sandbox, **fields: object) -> models.QuerySendD
             **fields,
         }
     )
-    body: models.QuerySendDetailsResponseBody = client.query_send_details_with_options(
-        request, at_clock(sb)
-    ).body
+    body: models.QuerySendDetailsResponseBody = client.query_send_details(request).body
     return body
 
 
@@ -141,9 +139,7 @@ def _statistics(
         page_size=2,
         **fields,
     )
-    body: models.QuerySendStatisticsResponseBody = client.query_send_statistics_with_options(
-        request, at_clock(sb)
-    ).body
+    body: models.QuerySendStatisticsResponseBody = client.query_send_statistics(request).body
     return body
 
 
@@ -161,7 +157,7 @@ def test_query_send_statistics_per_day_across_pages(sb: Sandbox, client: Client)
         template_code="SMS_NOTE",
         template_param='{"order":"42"}',
     )
-    assert client.send_sms_with_options(request, at_clock(sb)).body.code == "OK"  # on May 6
+    assert client.send_sms(request).body.code == "OK"  # on May 6
 
     rows: list[models.QuerySendStatisticsResponseBodyDataTargetList] = []
     for page in (1, 2, 3):
@@ -181,18 +177,18 @@ def test_query_send_statistics_per_day_across_pages(sb: Sandbox, client: Client)
     wide = models.QuerySendStatisticsRequest(
         is_globe=1, start_date="20240501", end_date="20240531", page_index=1, page_size=50
     )
-    body = client.query_send_statistics_with_options(wide, at_clock(sb)).body
+    body = client.query_send_statistics(wide).body
     assert [(r.send_date, r.total_count) for r in body.data.target_list][-1] == ("20240506", 2)
     wide.template_type = 0  # verification codes only
-    body = client.query_send_statistics_with_options(wide, at_clock(sb)).body
+    body = client.query_send_statistics(wide).body
     assert sum(r.total_count for r in body.data.target_list) == 4
     wide.template_type = 1
-    body = client.query_send_statistics_with_options(wide, at_clock(sb)).body
+    body = client.query_send_statistics(wide).body
     assert sum(r.total_count for r in body.data.target_list) == 1
     wide.template_type, wide.sign_name = None, "Someone Else"
-    assert client.query_send_statistics_with_options(wide, at_clock(sb)).body.data.total_size == 0
+    assert client.query_send_statistics(wide).body.data.total_size == 0
     wide.sign_name, wide.is_globe, wide.template_type = None, 2, 3
-    body = asyncio.run(client.query_send_statistics_with_options_async(wide, at_clock(sb))).body
+    body = asyncio.run(client.query_send_statistics_async(wide)).body
     assert sum(r.total_count for r in body.data.target_list) == 11
 
 

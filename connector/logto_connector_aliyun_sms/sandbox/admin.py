@@ -95,6 +95,8 @@ def _clock(server: SandboxServer, body: dict[str, Any]) -> web.Response:
             clock.set(datetime.fromisoformat(when) if isinstance(when, str) else float(when))
         if "advance" in body:
             clock.advance(float(body["advance"]))
+        if "skew" in body:
+            clock.set_skew(body["skew"])
     except (TypeError, ValueError, OverflowError, OSError) as exc:
         return _error(f"bad clock change: {exc}")
-    return _json({"now": clock.now().isoformat(), "frozen": clock.frozen})
+    return _json({"now": clock.now().isoformat(), "frozen": clock.frozen, "skew": clock.skew})

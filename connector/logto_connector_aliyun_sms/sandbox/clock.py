@@ -1,4 +1,9 @@
-"""An injectable clock: real time by default, or frozen and stepped by a test."""
+"""An injectable clock: real time by default, or frozen and stepped by a test.
+
+The clock is the service's business time (flow-control windows, quotas, send dates). The check of
+a request's signed timestamp reads real time instead, shifted only by ``skew``: a test can jump a
+day ahead and still send through the SDK, which signs with the machine's real time.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,9 @@ from datetime import datetime, timedelta, timezone
 CHINA = timezone(timedelta(hours=8), "UTC+8")
 
 
+_MAX_SKEW = 366 * 86400.0
+
+
 class Clock:
     """Real time, shifted by ``advance`` or frozen by ``set``; thread-safe."""
 
@@ -18,6 +26,27 @@ class Clock:
         self._lock = threading.Lock()
         self._frozen: float | None = None
         self._offset = 0.0
+        self._skew = 0.0
+
+    def signing_time(self) -> float:
+        """The time a request's signed timestamp is checked against: real time plus ``skew``."""
+        return time.time() + self._skew
+
+    @property
+    def skew(self) -> float:
+        """Seconds the service's clock runs ahead of its callers' (negative: behind)."""
+        return self._skew
+
+    def set_skew(self, seconds: float) -> None:
+        """Make the callers' clocks look ``seconds`` behind the service's (up to a year).
+
+        More than 15 minutes either way, and every signed request is refused with
+        ``InvalidTimeStamp.Expired``: how a server with a wrong clock fails.
+        """
+        seconds = float(seconds)
+        if not math.isfinite(seconds) or abs(seconds) > _MAX_SKEW:
+            raise ValueError(f"the skew must be a number of seconds within a year, not {seconds!r}")
+        self._skew = seconds
 
     def time(self) -> float:
         """Seconds since the epoch, as the sandbox sees them."""
@@ -48,10 +77,11 @@ class Clock:
                 self._offset += float(seconds)
 
     def reset(self) -> None:
-        """Back to real time."""
+        """Back to real time, without skew."""
         with self._lock:
             self._frozen = None
             self._offset = 0.0
+            self._skew = 0.0
 
     @property
     def frozen(self) -> bool:
