@@ -138,3 +138,20 @@ def test_outbox_page_in_chromium(sb: Sandbox, client: Client) -> None:
             assert sb.messages == []
         finally:
             browser.close()
+
+
+def test_delivery_route_and_a_phone_filter_with_a_bare_plus(sb: Sandbox, client: Client) -> None:
+    status, _, answer = raw_request(
+        sb, path="/_sandbox/delivery", body=b'{"outcome": "failed", "errCode": "MOBILE_IN_BLACK"}'
+    )
+    assert (status, answer) == (200, {"SendStatus": 2, "ErrCode": "MOBILE_IN_BLACK"})
+    assert raw_request(sb, path="/_sandbox/delivery", body=b'{"outcome": "lost"}')[0] == 400
+    _send(client, "+8613812345678")
+    # "+" in a query string is a space unless percent-encoded: both find the number
+    for query in ("phone=+8613812345678", "phone=%2B8613812345678", "phone=13812345678"):
+        _, _, outbox = raw_request(sb, "GET", "/_sandbox/messages", query=query)
+        assert [(m["SendStatus"], m["ErrCode"]) for m in outbox] == [(2, "MOBILE_IN_BLACK")], query
+    assert raw_request(sb, path="/_sandbox/delivery")[2] == {
+        "SendStatus": 3,
+        "ErrCode": "DELIVERED",
+    }

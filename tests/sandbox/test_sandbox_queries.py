@@ -281,3 +281,28 @@ def test_send_batch_sms_missing_parameter(sb: Sandbox, client: Client) -> None:
     with pytest.raises(ClientException) as caught:
         _batch(client, sign_name_json=None)
     assert caught.value.code == "MissingSignNameJson"
+
+
+def test_delivery_outcomes(sb: Sandbox, client: Client) -> None:
+    """set_delivery decides what QuerySendDetails and the statistics report for later sends."""
+    _send(client, sb, HK, SIGN_IN_INTL, code="1111")
+    sb.set_delivery("failed")
+    _send(client, sb, HK, SIGN_IN_INTL, code="2222")
+    sb.set_delivery("failed", err_code="MOBILE_IN_BLACK")
+    _send(client, sb, HK, SIGN_IN_INTL, code="3333")
+    sb.set_delivery("waiting")
+    _send(client, sb, HK, SIGN_IN_INTL, code="4444")
+    details = _details(client, sb, page_size=10).sms_send_detail_dtos.sms_send_detail_dto
+    seen = {d.out_id: (d.send_status, d.err_code) for d in details}
+    assert seen == {
+        "out-1111": (3, "DELIVERED"),
+        "out-2222": (2, "MOBILE_NOT_ON_SERVICE"),
+        "out-3333": (2, "MOBILE_IN_BLACK"),
+        "out-4444": (1, ""),
+    }
+    assert [d.receive_date == "" for d in details].count(True) == 1  # only the waiting one
+    for bad in (("sent", None), ("failed", "")):
+        with pytest.raises(ValueError, match=r"outcome|err_code"):
+            sb.set_delivery(*bad)
+    sb.reset()
+    assert sb.state.delivery == (3, "DELIVERED")

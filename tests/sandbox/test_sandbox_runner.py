@@ -15,6 +15,7 @@ import pytest
 from alibabacloud_dysmsapi20170525 import models
 from sandbox_helpers import SIGN, SIGN_IN, acs3_headers, make_client
 
+from logto_connector_aliyun_sms import send_message
 from logto_connector_aliyun_sms.sandbox import AsyncSandbox, Sandbox
 
 API = {"PhoneNumbers": "85268326366", "SignName": SIGN, "TemplateCode": "SMS_900000101"}
@@ -187,3 +188,26 @@ def test_the_pytest_plugin_gives_fresh_state_per_test(tmp_path: Path) -> None:
         check=False,
     )
     assert "2 passed" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "endpoint_host"),
+    [("0.0.0.0", "127.0.0.1"), ("::", "[::1]")],  # noqa: S104
+)
+def test_a_wildcard_host_gives_a_loopback_endpoint(host: str, endpoint_host: str) -> None:
+    import socket
+
+    if host == "::" and not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        sb = Sandbox(host=host)
+        sb.start()
+    except OSError as exc:  # e.g. IPv6 disabled in a container
+        pytest.skip(f"cannot bind {host}: {exc}")
+    try:
+        assert sb.endpoint == f"http://{endpoint_host}:{sb.port}"
+        config = sb.connector_config()
+        data = {"to": "13812345678", "type": "SignIn", "payload": {"code": "1234"}}
+        assert send_message(data, config)["Code"] == "OK"
+    finally:
+        sb.stop()

@@ -465,3 +465,14 @@ def test_seed_file_that_is_not_json(tmp_path: Path) -> None:
     path.write_text("{accounts: []}", encoding="utf-8")
     with pytest.raises(ValueError, match=r"seed .*seed\.json is not UTF-8 JSON: .*line 1 column 2"):
         load_seed(path)
+
+
+def test_the_request_log_keeps_the_latest_requests(state: SandboxState) -> None:
+    from logto_connector_aliyun_sms.sandbox.state import MAX_LOGGED_REQUESTS
+
+    for index in range(MAX_LOGGED_REQUESTS + 5):
+        state.record_request({"index": index})
+    log = state.request_log()
+    assert len(log) == MAX_LOGGED_REQUESTS
+    assert (log[0]["index"], log[-1]["index"]) == (5, MAX_LOGGED_REQUESTS + 4)
+    assert state.requests_served == MAX_LOGGED_REQUESTS + 5

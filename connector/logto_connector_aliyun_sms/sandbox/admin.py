@@ -1,4 +1,5 @@
-"""Admin routes under ``/_sandbox/`` (no signature needed): outbox, faults, stats, reset, clock."""
+"""Admin routes under ``/_sandbox/`` (no signature needed): outbox, faults, stats, reset, clock,
+delivery."""
 
 from __future__ import annotations
 
@@ -80,6 +81,13 @@ async def handle(request: web.BaseRequest, server: SandboxServer) -> web.Respons
             return _error("rtt_ms and handshake_ms must be from 0 to 60000")
         state.rtt_ms, state.handshake_ms = rtt_ms, handshake_ms
         return _json({"rtt_ms": state.rtt_ms, "handshake_ms": state.handshake_ms})
+    if route == ("POST", "/_sandbox/delivery"):
+        try:
+            state.set_delivery(body.get("outcome", "delivered"), body.get("errCode"))
+        except ValueError as exc:
+            return _error(str(exc))
+        status, err_code = state.delivery
+        return _json({"SendStatus": status, "ErrCode": err_code})
     if route in (("GET", "/_sandbox/clock"), ("POST", "/_sandbox/clock")):
         return _clock(server, body)
     return _error(f"no admin route {request.method} {request.path}", 404)

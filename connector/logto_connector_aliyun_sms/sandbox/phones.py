@@ -119,6 +119,7 @@ def same_number(a: str, b: str) -> bool:
 
 
 def _normal(raw: str) -> str:
+    raw = "".join(raw.split())  # a query's "+86..." arrives as " 86..." when not percent-encoded
     national = mainland_number(raw)
     if national is not None:
         return national

@@ -37,8 +37,10 @@ class _SandboxAPI:
 
     @property
     def endpoint(self) -> str:
-        """``http://host:port`` of the running server."""
-        return f"http://{self.host}:{self.port}"
+        """``http://host:port`` of the running server (a wildcard host reads as loopback)."""
+        wildcards = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104
+        host = wildcards.get(self.host, self.host)
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     @property
     def access_key_id(self) -> str:
@@ -150,6 +152,11 @@ class _SandboxAPI:
         fault = Fault(kind, count, status, code, message, delay_ms, retry_after_ms, action)
         self.state.inject(fault)
         return fault
+
+    def set_delivery(self, outcome: str, err_code: str | None = None) -> None:
+        """What phones report for messages sent from now on: ``delivered``, ``failed``
+        (``err_code``, default ``MOBILE_NOT_ON_SERVICE``) or ``waiting``; see QuerySendDetails."""
+        self.state.set_delivery(outcome, err_code)
 
     def set_latency(self, rtt_ms: float = 0, handshake_ms: float = 0) -> None:
         """Add ``rtt_ms`` to every answer and ``handshake_ms`` to each connection's first one."""

@@ -13,6 +13,7 @@ import json
 import random
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +31,13 @@ API_VERSION = "2017-05-25"
 MAX_NUMBERS = 1000
 MAX_BATCH = 100
 NONCE_TTL = 15 * 60
+#: The request log keeps the latest requests only, so a long-running sandbox stays small.
+MAX_LOGGED_REQUESTS = 10_000
+_DELIVERY_OUTCOMES = {
+    "delivered": (DELIVERED, "DELIVERED"),
+    "failed": (FAILED, "MOBILE_NOT_ON_SERVICE"),
+    "waiting": (WAITING, ""),
+}
 _DATE = re.compile(r"\d{8}")
 
 Params = Mapping[str, str]
@@ -62,9 +70,10 @@ class SandboxState:
         self.usage_types = dict(seed.usage_types)
         self.sign_name = next((s.name for s in seed.signatures if s.approved), "")
         self.messages: list[Message] = []
-        self.requests: list[dict[str, Any]] = []
+        self.requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOGGED_REQUESTS)
         self.rtt_ms = 0.0
         self.handshake_ms = 0.0
+        self.delivery: tuple[int, str] = (DELIVERED, "DELIVERED")  # new messages' SendStatus
         self.connections_opened = 0
         self.requests_served = 0
         self._nonces: dict[tuple[str, str], float] = {}
@@ -155,8 +164,22 @@ class SandboxState:
             self.messages = []
             return count
 
+    def set_delivery(self, outcome: str, err_code: str | None = None) -> None:
+        """What the handset reports for the messages sent from now on (QuerySendDetails).
+
+        ``outcome`` is ``delivered`` (the default), ``failed`` (with Aliyun's receipt code,
+        ``MOBILE_NOT_ON_SERVICE`` unless given) or ``waiting`` (no receipt yet).
+        """
+        if outcome not in _DELIVERY_OUTCOMES:
+            raise ValueError(f"outcome must be delivered, failed or waiting, not {outcome!r}")
+        status, default_code = _DELIVERY_OUTCOMES[outcome]
+        if err_code is not None and (not isinstance(err_code, str) or not err_code.strip()):
+            raise ValueError("err_code must be a non-empty string")
+        with self.lock:
+            self.delivery = (status, default_code if err_code is None else err_code)
+
     def request_log(self) -> list[dict[str, Any]]:
-        """Every API request received, oldest first."""
+        """The API requests received, oldest first (the last ``MAX_LOGGED_REQUESTS``)."""
         with self.lock:
             return [dict(r) for r in self.requests]
 
@@ -305,6 +328,8 @@ class SandboxState:
                     request_id=request_id,
                     access_key_id=account.access_key_id,
                     out_id=out_id,
+                    status=self.delivery[0],
+                    err_code=self.delivery[1],
                 )
             )
             if limited:
