@@ -481,3 +481,28 @@ def test_both_paths_build_the_same_result() -> None:
 def test_other_python_values_are_not_configs() -> None:
     assert "not set" in str(invalid({1, 2}))
     assert "not an array" in str(invalid((1, 2)))
+
+
+@pytest.mark.parametrize("value", [True, "2", 2.5, None])
+def test_a_template_type_of_the_wrong_kind_is_one_problem(value: Any) -> None:
+    config = {
+        "accessKeyId": "a",
+        "accessKeySecret": "b",
+        "signName": "c",
+        "templates": [
+            {"usageType": usage, "templateCode": "SMS_1"}
+            for usage in ("SignIn", "Register", "ForgotPassword", "Generic")
+        ],
+    }
+    config["templates"][0]["type"] = value
+    error = invalid(config)
+    assert error.data is not None
+    problems = [e for e in error.data["errors"] if e["path"] == "templates[0].type"]
+    assert len(problems) == 1, problems
+    assert problems[0]["message"].startswith("must be ")
+    config["templates"][0]["type"] = 3  # the right kind, not allowed: the enum says why
+    error = invalid(config)
+    assert error.data is not None
+    assert error.data["errors"] == [
+        {"path": "templates[0].type", "message": "must be one of 0, 1, 2, 6, 7"}
+    ]

@@ -118,10 +118,21 @@ def _problems(config: Any) -> Iterator[tuple[list[Any], str]]:
     caller reports by name), so a config the schema rejects can never pass for want of words.
     """
     for error in _validator().iter_errors(config):
+        if _said_by_type(error):
+            continue
         explained = list(_explain(error))
         if not explained and error.validator != "contains":
             explained = [(list(error.absolute_path), "is invalid")]
         yield from explained
+
+
+def _said_by_type(error: Any) -> bool:
+    """An ``enum`` miss on a value of the wrong type: the ``type`` problem beside it says it all."""
+    declared = error.schema.get("type") if isinstance(error.schema, dict) else None
+    if error.validator != "enum" or declared is None:
+        return False
+    kinds = [declared] if isinstance(declared, str) else declared
+    return not any(_validator().is_type(error.instance, kind) for kind in kinds)
 
 
 def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
