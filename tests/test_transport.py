@@ -157,6 +157,20 @@ def test_https_proxy_is_used_for_real_endpoints(monkeypatch: pytest.MonkeyPatch,
         proxy.close()
 
 
+def _http_answer(status: str, body: bytes) -> bytes:
+    """A raw HTTP/1.1 JSON answer that closes the connection."""
+    head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
+    head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    return head.encode() + body
+
+
+def _refused(send: Any, server: _Recorder) -> ConnectorError:
+    """The ConnectorError a send to ``server`` raises."""
+    with pytest.raises(ConnectorError) as caught:
+        send(DATA, dict(CONFIG, endpoint=f"http://127.0.0.1:{server.port}"))
+    return caught.value
+
+
 @pytest.mark.parametrize(
     "raised",
     [
@@ -168,17 +182,11 @@ def test_https_proxy_is_used_for_real_endpoints(monkeypatch: pytest.MonkeyPatch,
 def test_error_statuses_without_aliyuns_body_are_invalid_response(
     no_proxy_env: None, send: Any, raised: bytes
 ) -> None:
-    answer = (
-        b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
-        + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(raised)
-        + raised
-    )
-    server = _Recorder(answer)
+    server = _Recorder(_http_answer("500 Internal Server Error", raised))
     try:
-        with pytest.raises(ConnectorError) as caught:
-            send(DATA, dict(CONFIG, endpoint=f"http://127.0.0.1:{server.port}"))
-        assert caught.value.code is ConnectorErrorCode.INVALID_RESPONSE
-        assert caught.value.data["maybeSent"] is True  # type: ignore[index]
+        caught = _refused(send, server)
+        assert caught.code is ConnectorErrorCode.INVALID_RESPONSE
+        assert caught.data["maybeSent"] is True  # type: ignore[index]
         assert len(server.seen) == 1  # never retried
     finally:
         server.close()
@@ -189,16 +197,9 @@ def test_an_ok_answer_with_ids_that_are_not_text_is_invalid_response(
     no_proxy_env: None, send: Any
 ) -> None:
     body = b'{"Code":"OK","Message":"OK","BizId":{"a":1},"RequestId":[1]}'
-    answer = (
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-        + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
-        + body
-    )
-    server = _Recorder(answer)
+    server = _Recorder(_http_answer("200 OK", body))
     try:
-        with pytest.raises(ConnectorError) as caught:
-            send(DATA, dict(CONFIG, endpoint=f"http://127.0.0.1:{server.port}"))
-        assert caught.value.code is ConnectorErrorCode.INVALID_RESPONSE
+        assert _refused(send, server).code is ConnectorErrorCode.INVALID_RESPONSE
     finally:
         server.close()
 
