@@ -312,7 +312,10 @@ def test_validate_unreadable_and_unparsable_files(
     broken.write_text('{"accessKeyId": ', "utf-8")
     code, _, err = run(capsys, "validate", str(broken))
     assert code == EXIT_INVALID_CONFIG
-    assert err.startswith("error: invalid_config: config is not valid JSON")
+    assert err.startswith(
+        "error: invalid_config: config is not valid JSON: Expecting value at line 1 column 17 — "
+        f"fix the JSON where the message says (`python3 -m json.tool {broken}` shows it)"
+    )
 
     code, _, err = run(capsys, "validate", write(tmp_path, ["not", "an", "object"]))
     assert code == EXIT_INVALID_CONFIG

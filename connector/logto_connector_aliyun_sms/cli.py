@@ -389,7 +389,12 @@ def load_config(path: str, out: Output, *, use_env: bool) -> LoadedConfig:
         try:
             validate_config(raw)  # raises the standard INVALID_CONFIG error for bad JSON
         except ConnectorError as error:
-            raise Failure(error, EXIT_INVALID_CONFIG) from None
+            where = "" if path == "-" else f" {path}"
+            hint = (
+                f"fix the JSON where the message says (`python3 -m json.tool{where}` shows it), "
+                "and keep it UTF-8"
+            )
+            raise Failure(error, EXIT_INVALID_CONFIG, hint) from None
         raise  # pragma: no cover - validate_config always refuses what json.loads refused
     sources: dict[str, str] = {}
     if isinstance(config, dict):
