@@ -777,20 +777,25 @@ def test_demo_on_a_busy_port(capsys: pytest.CaptureFixture[str]) -> None:
 # --- output that cannot be written, Ctrl-C ------------------------------------------------------
 
 
+def _with_stdout(stdout: Any, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``python -m logto_connector_aliyun_sms ARGV`` with its stdout going to ``stdout``."""
+    return subprocess.run(
+        [sys.executable, "-m", "logto_connector_aliyun_sms", *argv],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
 def _with_closed_stdout(*argv: str) -> subprocess.CompletedProcess[str]:
     """``aliyun-sms ARGV | head -0``: stdout is a pipe whose reader has already gone."""
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        return subprocess.run(
-            [sys.executable, "-m", "logto_connector_aliyun_sms", *argv],
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=clean_env(),
-            timeout=TIMEOUT,
-            check=False,
-        )
+        return _with_stdout(write_end, *argv)
     finally:
         os.close(write_end)
 
@@ -814,15 +819,7 @@ def test_a_closed_stdout_ends_the_command_quietly(argv: tuple[str, ...], exit_co
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_full_disk_is_one_error_line() -> None:
     with open("/dev/full", "w") as full:
-        done = subprocess.run(
-            [sys.executable, "-m", "logto_connector_aliyun_sms", "--json", "schema"],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=clean_env(),
-            timeout=TIMEOUT,
-            check=False,
-        )
+        done = _with_stdout(full, "--json", "schema")
     assert done.returncode == EXIT_OUTPUT
     assert done.stderr == (
         "error: output_error: cannot write the output: No space left on device — "
