@@ -571,6 +571,11 @@ def cmd_send(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def _dashed(day: str) -> str:
+    """Aliyun's ``yyyyMMdd`` as ``yyyy-MM-dd``."""
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}"
+
+
 def _since(text: str | None) -> date | None:
     from .usage import usage_window
 
@@ -585,7 +590,7 @@ def _since(text: str | None) -> date | None:
     _, today = usage_window(None)
     if since.strftime("%Y%m%d") > today:
         raise UsageError(
-            f"--since {since} is in the future (today is {today[:4]}-{today[4:6]}-{today[6:]} "
+            f"--since {since} is in the future (today is {_dashed(today)} "
             "in China time, UTC+8, the days Aliyun counts in)",
             f"{PROG} usage",
             hint="give a day up to today",
@@ -606,8 +611,7 @@ def cmd_usage(args: argparse.Namespace, out: Output) -> int:
     except ConnectorError as error:
         raise Failure(error, EXIT_CONNECTOR_ERROR) from None
     start, end = usage_window(since)
-    first = f"{start[:4]}-{start[4:6]}-{start[6:]}"
-    last = f"{end[:4]}-{end[4:6]}-{end[6:]}"
+    first, last = _dashed(start), _dashed(end)
     out.text(
         f"{count} message{'' if count == 1 else 's'} sent from {first} to {last} "
         "(days in UTC+8, mainland and international)"

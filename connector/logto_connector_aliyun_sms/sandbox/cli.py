@@ -13,7 +13,7 @@ import signal
 import sys
 from typing import Any, TextIO
 
-from ..cli import port_number
+from ..cli import port_number, silence_stdout
 
 DEFAULT_PORT = 8787
 
@@ -33,14 +33,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
 
 
-def log_line(record: dict[str, Any], elapsed_ms: float) -> str:
-    """``POST SendSms 138****5678 200 OK 1.2ms`` (numbers masked)."""
+def _masked_numbers(record: dict[str, Any]) -> list[str]:
+    """The request's phone numbers, masked."""
     from .phones import mask
 
     params = record["params"]
     raw = params.get("PhoneNumbers") or params.get("PhoneNumber") or ""
-    numbers = [n for n in raw.split(",") if n]
-    phone = mask(numbers[0]) if numbers else "-"
+    return [mask(n) for n in raw.split(",") if n]
+
+
+def log_line(record: dict[str, Any], elapsed_ms: float) -> str:
+    """``POST SendSms 138****5678 200 OK 1.2ms`` (numbers masked)."""
+    numbers = _masked_numbers(record)
+    phone = numbers[0] if numbers else "-"
     if len(numbers) > 1:
         phone += f" (+{len(numbers) - 1})"
     status = record["status"] if record["status"] is not None else "dropped"
@@ -72,8 +77,6 @@ class _Console:
         except (OSError, ValueError):  # ValueError: the stream was closed
             self.gone = True
             if self.stream is sys.stdout:
-                from ..cli import silence_stdout
-
                 silence_stdout()
 
 
@@ -82,27 +85,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None, *, as_json: bool = 
 
     Raises StartError when the sandbox cannot start.
     """
-    console = _Console(out or sys.stdout, as_json)
-    try:
-        return asyncio.run(_serve(args, console))
-    except _Failed as failed:
-        raise StartError(str(failed.__cause__)) from None
-
-
-class _Failed(Exception):
-    """Carries a start-up failure out of the event loop (and only that)."""
+    return asyncio.run(_serve(args, _Console(out or sys.stdout, as_json)))
 
 
 def request_event(record: dict[str, Any], elapsed_ms: float) -> dict[str, Any]:
     """The ``--json`` line for one request (numbers masked)."""
-    from .phones import mask
-
-    params = record["params"]
-    raw = params.get("PhoneNumbers") or params.get("PhoneNumber") or ""
     return {
         "method": record["method"],
         "action": record["action"],
-        "phones": [mask(n) for n in raw.split(",") if n],
+        "phones": _masked_numbers(record),
         "status": record["status"],
         "code": record["code"],
         "ms": round(elapsed_ms, 1),
@@ -121,7 +112,7 @@ async def _serve(args: argparse.Namespace, console: _Console) -> int:
         )
         await sandbox.start()
     except (OSError, ValueError) as exc:
-        raise _Failed from exc
+        raise StartError(str(exc)) from None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -47,7 +47,7 @@ class Template:
 
     def __post_init__(self) -> None:
         if self.kind not in ("verification", "notification"):
-            raise ValueError(f"template kind must be verification or notification: {self.kind!r}")
+            raise ValueError(f"'kind' must be verification or notification, not {self.kind!r}")
         self.variables = tuple(dict.fromkeys(_VARIABLE.findall(self.content)))
 
     def render(self, values: dict[str, str]) -> str:

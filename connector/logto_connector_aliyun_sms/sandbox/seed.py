@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..kit import TemplateType
-from .models import Account, Signature, Template, TemplateKind
+from .models import Account, Signature, Template
 
 DEFAULT_ACCESS_KEY_ID = "LTAI5tSandboxAccessKeyId"
 #: The sandbox's own made-up secret: it opens nothing but this local server.
@@ -123,16 +123,17 @@ def load_seed(source: str | Path | Mapping[str, Any] | None) -> Seed:
         seed.signatures = [s for s in seed.signatures if s.name != signature.name]
         seed.signatures.append(signature)
     for where, entry in _entries(data, "templates"):
-        kind: TemplateKind = _field(entry, "kind", where) or "verification"
-        if kind not in ("verification", "notification"):
-            raise ValueError(f"{where}: 'kind' must be verification or notification")
-        template = Template(
-            code=_text(entry, "code", where),
-            content=_text(entry, "content", where),
-            international=_flag(entry, "international", where, default=False),
-            kind=kind,
-            approved=_flag(entry, "approved", where),
-        )
+        fields: dict[str, Any] = {
+            "code": _text(entry, "code", where),
+            "content": _text(entry, "content", where),
+            "international": _flag(entry, "international", where, default=False),
+            "kind": _field(entry, "kind", where) or "verification",
+            "approved": _flag(entry, "approved", where),
+        }
+        try:
+            template = Template(**fields)
+        except ValueError as exc:  # the model's own rules (the kind), named for this entry
+            raise ValueError(f"{where}: {exc}") from None
         seed.templates = [t for t in seed.templates if t.code != template.code]
         seed.templates.append(template)
         if entry.get("usageType") is not None:
