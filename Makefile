@@ -9,10 +9,10 @@ JS     := tests/js
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sandbox/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e ./sandbox -e '.[test]'
 	touch $@
 
 $(JS)/node_modules/.stamp: $(JS)/package.json $(JS)/package-lock.json
@@ -20,8 +20,8 @@ $(JS)/node_modules/.stamp: $(JS)/package.json $(JS)/package-lock.json
 	touch $@
 
 lint: $(STAMP)
-	$(BIN)/ruff check connector tests benchmarks
-	$(BIN)/ruff format --check connector tests benchmarks
+	$(BIN)/ruff check connector sandbox tests benchmarks docs
+	$(BIN)/ruff format --check connector sandbox tests benchmarks docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

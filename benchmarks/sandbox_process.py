@@ -14,7 +14,7 @@ from typing import Any
 
 
 def _serve() -> None:
-    from logto_connector_aliyun_sms.sandbox import Sandbox
+    from aliyun_sms_sandbox import Sandbox
 
     with Sandbox(port=0) as sb:
         sb.set_balance(None)

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from logto_connector_aliyun_sms.sandbox.signing import sign_acs3
+from aliyun_sms_sandbox.signing import sign_acs3
 
 TARGET = 1500  # requests per second the sandbox must sustain
 

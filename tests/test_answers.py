@@ -13,7 +13,7 @@ import pytest
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
-from logto_connector_aliyun_sms.errors import ANSWERS, classify
+from logto_connector_aliyun_sms.aliyun_errors import ANSWERS, classify
 
 E = ConnectorErrorCode
 DATA = {"to": "13812345678", "type": "SignIn", "payload": {"code": "123456"}}
@@ -114,7 +114,7 @@ EXPECTED: dict[str, tuple[ConnectorErrorCode, bool]] = {
 
 
 def test_the_module_table_is_the_expected_one() -> None:
-    assert ANSWERS == EXPECTED
+    assert {code: answer[:2] for code, answer in ANSWERS.items()} == EXPECTED
 
 
 @pytest.mark.parametrize(("aliyun_code", "expected"), sorted(EXPECTED.items()))

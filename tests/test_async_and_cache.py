@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 import logto_connector_aliyun_sms as aliyun_sms
-from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, aio_transport, sdk
-from logto_connector_aliyun_sms.send import prepare_config
+from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
+from logto_connector_aliyun_sms._sdk import aio_transport, client, constants
+from logto_connector_aliyun_sms.prepared import prepare_config
 
 
 def _data(i: int) -> dict[str, Any]:
@@ -32,7 +33,7 @@ async def test_concurrent_async_sends_each_land_once(aliyun_sms_sandbox: Any) ->
     assert len(biz_ids) == 200
     assert {m["BizId"] for m in sb.messages} == biz_ids
     opened = sb.stats()["connections_opened"] - before
-    assert opened <= sdk.POOL_SIZE
+    assert opened <= constants.POOL_SIZE
 
 
 async def test_async_does_not_block_the_loop(aliyun_sms_sandbox: Any) -> None:
@@ -79,9 +80,9 @@ def test_client_cache_is_keyed_and_bounded(aliyun_sms_sandbox: Any) -> None:
     first = prepare_config(config).client()
     assert prepare_config(dict(config, readTimeout=1234)).client() is not first
     assert prepare_config(dict(config, accessKeySecret="other")).client() is not first
-    for i in range(sdk.MAX_CLIENTS + 8):
+    for i in range(constants.MAX_CLIENTS + 8):
         prepare_config(dict(config, accessKeyId=f"rotating-{i}")).client()
-    assert sdk.cached_clients() <= sdk.MAX_CLIENTS
+    assert client.cached_clients() <= constants.MAX_CLIENTS
     assert "secret" not in repr(first).lower() or "other" not in repr(first)
     assert config["accessKeySecret"] not in repr(first)
     assert config["accessKeySecret"] not in repr(first.key)

@@ -918,3 +918,22 @@ def test_the_payload_hint_only_where_there_is_a_payload() -> None:
     assert describe(error, "send")[1].endswith("the template variables (--payload)")
     for command in ("demo", "usage", None):
         assert "--payload" not in describe(error, command)[1]
+
+
+@pytest.mark.parametrize("command", [["demo"], ["sandbox", "--port", "0"], ["--json", "demo"]])
+def test_a_command_that_needs_the_sandbox_names_the_extra(command: list[str]) -> None:
+    """Without the sandbox distribution, one line says which extra to install."""
+    script = (
+        "import sys; sys.modules['aliyun_sms_sandbox'] = None\n"
+        "from logto_connector_aliyun_sms.cli import main\n"
+        f"raise SystemExit(main({command!r}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert done.returncode == EXIT_USAGE
+    text = done.stdout if "--json" in command else done.stderr
+    assert "logto-connector-aliyun-sms[sandbox]" in text
+    if "--json" not in command:
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert "Traceback" not in done.stderr

@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from logto_connector_aliyun_sms.errors import ANSWERS
+from logto_connector_aliyun_sms.aliyun_errors import ANSWERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -110,7 +110,7 @@ def test_error_table_matches_errors_answers(lang: str) -> None:
         f"docs/{lang}/errors.md is out of date: run .venv/bin/python docs/gen_config_reference.py"
     )
     rows = re.findall(r"^\| `([^`]+)` \| `([a-z_]+)` \|", block, re.M)
-    assert rows == [(code, error.value) for code, (error, _) in ANSWERS.items()]
+    assert rows == [(code, error.value) for code, (error, _, _) in ANSWERS.items()]
 
 
 def test_generator_check_mode_passes() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
-from logto_connector_aliyun_sms.phone import mask, parse_phone
+from logto_connector_aliyun_sms.phone import parse_phone
+from logto_connector_aliyun_sms.redact import mask_phone as mask
 
 # (to, strict, expected Aliyun value, mainland)
 ACCEPTED = [
@@ -130,3 +131,23 @@ def test_one_phone_one_key_however_written() -> None:
     ]
     assert {parse_phone(to).key for to in forms} == {"8613812345678"}
     assert parse_phone("+852 6832 6366").key == "85268326366"
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "13812345678",
+        "+8613812345678",
+        "008613812345678",
+        "85268326366",
+        "12345678",
+        "6591234567",
+        "123456",
+        "+14155550123",
+        "4915112345678",
+    ],
+)
+def test_the_sandbox_masks_numbers_by_the_same_rule(number: str) -> None:
+    from aliyun_sms_sandbox.phones import mask as sandbox_mask
+
+    assert sandbox_mask(number) == mask(number)

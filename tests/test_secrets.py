@@ -18,7 +18,7 @@ def _texts(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str]]:
     return [
         (r.name, r.getMessage())
         for r in caplog.records
-        if not r.name.startswith("logto_connector_aliyun_sms.sandbox")
+        if not r.name.startswith("aliyun_sms_sandbox")
     ]
 
 

@@ -14,8 +14,8 @@ import pytest
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
+from logto_connector_aliyun_sms._sdk import client_for, client_key
 from logto_connector_aliyun_sms.endpoint import parse_endpoint
-from logto_connector_aliyun_sms.sdk import get_client
 
 CONFIG: dict[str, Any] = {
     "accessKeyId": "LTAI-transport-test",
@@ -133,7 +133,9 @@ def test_tls_verification_is_never_disabled(
         assert caught.value.data["maybeSent"] is False  # type: ignore[index]
     finally:
         server.close()
-    client = get_client(parse_endpoint("dysmsapi.aliyuncs.com"), "id", "secret")
+    client = client_for(
+        client_key(parse_endpoint("dysmsapi.aliyuncs.com"), "id", "secret"), "secret"
+    )
     assert client.runtime.ignore_ssl is False
 
 
@@ -209,7 +211,7 @@ def test_a_tls_error_after_the_handshake_is_never_retried() -> None:
     from darabonba.exceptions import RetryError, UnretryableException
     from darabonba.policy.retry import RetryPolicyContext
 
-    from logto_connector_aliyun_sms.sdk import _translate
+    from logto_connector_aliyun_sms._sdk.translate import translate as _translate
 
     def sdk_failure(text: str) -> Exception:
         return UnretryableException(RetryPolicyContext(exception=RetryError(text)))

@@ -16,6 +16,8 @@ from jsonschema import Draft202012Validator
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, TemplateType
 from logto_connector_aliyun_sms import config as config_module
+from logto_connector_aliyun_sms._fast_config import fast_validate
+from logto_connector_aliyun_sms._schema import depth_ok
 
 SECRET = "canary-Secret-4f9e2b7c"
 REQUIRED = ["SignIn", "Register", "ForgotPassword", "Generic"]
@@ -222,11 +224,11 @@ def test_moderate_nesting_under_unknown_keys_is_tolerated() -> None:
 def test_depth_limit_is_the_same_on_both_paths() -> None:
     """The deepest container allowed sits at depth 63 (the config itself is depth 0)."""
     ok = make_config(extra=deep_list(62))  # outer list at depth 1, innermost at 63
-    assert config_module._fast(ok) is not None
-    assert config_module._depth_ok(ok)
+    assert fast_validate(ok) is not None
+    assert depth_ok(ok)
     too_deep = make_config(extra=deep_list(63))
-    assert config_module._fast(too_deep) is None
-    assert not config_module._depth_ok(too_deep)
+    assert fast_validate(too_deep) is None
+    assert not depth_ok(too_deep)
     invalid(too_deep)
 
 
@@ -426,7 +428,7 @@ def near_configs(draw: st.DrawFn) -> dict[str, Any]:
 @given(near_configs())
 def test_validate_config_agrees_with_the_schema(config: dict[str, Any]) -> None:
     expected = VALIDATOR.is_valid(config)
-    fast = config_module._fast(config)
+    fast = fast_validate(config)
     assert fast is None or expected, "the fast path accepted a config the schema rejects"
     try:
         result = aliyun_sms.validate_config(config)
@@ -458,7 +460,7 @@ def test_both_paths_build_the_same_result() -> None:
     )
     config["templates"][1]["templateCode"] = {"china": "A", "overseas": "B", "hk": "C"}
     config["templates"][2]["type"] = 6
-    fast = config_module._fast(config)
+    fast = fast_validate(config)
     assert fast is not None
     for change in ("type", "str subclass", "int interval"):
         slow_config = copy.deepcopy(config)
@@ -471,7 +473,7 @@ def test_both_paths_build_the_same_result() -> None:
             slow_config["minSendIntervalSeconds"] = True  # bool is not a number: refused
             invalid(slow_config)
             continue
-        assert config_module._fast(slow_config) is None
+        assert fast_validate(slow_config) is None
         result = aliyun_sms.validate_config(slow_config)
         assert result == fast
         assert json.dumps(result) == json.dumps(fast)

@@ -83,6 +83,38 @@ def test_the_wheel_holds_the_schema_as_a_real_file(dist: Path) -> None:
         assert (info.external_attr >> 16) & 0o170000 != 0o120000, "stored as a symlink"
         assert wheel.read(f"{PACKAGE}/config.schema.json") == SCHEMA_FILE.read_bytes()
     assert not any(name.startswith(("tests/", "schema/")) for name in names)
+    # the connector's wheel carries no sandbox code: the sandbox is its own distribution
+    sandbox_code = ("aliyun_sms_sandbox/", f"{PACKAGE}/sandbox/")
+    assert not any(name.startswith(sandbox_code) for name in names), sorted(names)
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    requires = [
+        line for line in wheel_text(dist, metadata).splitlines() if line.startswith("Requires-Dist")
+    ]
+    sandbox = [line for line in requires if "logto-aliyun-sms-sandbox" in line]
+    assert sandbox, requires
+    assert all("extra ==" in line for line in sandbox), requires
+
+
+def wheel_text(dist: Path, name: str) -> str:
+    with zipfile.ZipFile(only(dist, "*.whl")) as wheel:
+        return wheel.read(name).decode("utf-8")
+
+
+def test_the_sandbox_builds_as_its_own_wheel(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "-o", str(tmp_path), str(ROOT / "sandbox")],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    with zipfile.ZipFile(only(tmp_path, "*.whl")) as wheel:
+        names = set(wheel.namelist())
+        entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+        points = wheel.read(entry_points).decode("utf-8")
+    assert "aliyun_sms_sandbox/py.typed" in names
+    assert not any(name.startswith("logto_connector_aliyun_sms") for name in names)
+    assert "aliyun_sms_sandbox = aliyun_sms_sandbox.pytest_plugin" in points
+    assert "aliyun-sms-sandbox = aliyun_sms_sandbox.cli:main" in points
 
 
 def test_installed_in_a_fresh_virtualenv(dist: Path, tmp_path: Path) -> None:

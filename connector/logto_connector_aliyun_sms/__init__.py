@@ -1,23 +1,44 @@
 """Logto connector for Alibaba Cloud (Aliyun) Short Message Service.
 
-Importing this package is cheap: the Aliyun SDK is loaded on the first send.
+Importing this package is cheap: the Aliyun SDK is loaded on the first send (or ``warm_up()``).
 """
 
-from .config import CONFIG_SCHEMA, validate_config
+import logging
+
+from ._schema import CONFIG_SCHEMA
+from .config import validate_config
 from .connector import AliyunSmsConnector, create_connector
-from .kit import ConnectorError, ConnectorErrorCode, ConnectorType, TemplateType
+from .kit import (
+    AliyunSmsConfig,
+    ConnectorError,
+    ConnectorErrorCode,
+    ConnectorType,
+    SendMessageData,
+    SendResult,
+    Template,
+    TemplateCode,
+    TemplateType,
+)
 from .metadata import METADATA, asset_bytes, asset_path
-from .send import send_message, send_message_async
+from .send import send_message, send_message_async, warm_up
 
 __version__ = "0.1.0"
+
+# A library logs; the host decides where to. Without a handler of the host's, nothing is printed.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "CONFIG_SCHEMA",
     "METADATA",
+    "AliyunSmsConfig",
     "AliyunSmsConnector",
     "ConnectorError",
     "ConnectorErrorCode",
     "ConnectorType",
+    "SendMessageData",
+    "SendResult",
+    "Template",
+    "TemplateCode",
     "TemplateType",
     "__version__",
     "asset_bytes",
@@ -26,4 +47,5 @@ __all__ = [
     "send_message",
     "send_message_async",
     "validate_config",
+    "warm_up",
 ]

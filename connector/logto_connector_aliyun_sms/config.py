@@ -7,8 +7,9 @@
 * when the fast path does not accept a config, the full JSON Schema validator (``jsonschema``,
   imported then), which decides and lists every problem with its path.
 
-The fast path only ever *accepts*; anything it is unsure of (a failure, a ``str`` subclass, an
-integral float) goes to the validator, so the schema file stays the single authority. The tests
+The fast path (``_fast_config``) only ever *accepts*; anything it is unsure of (a failure, a
+``str`` subclass, an integral float) goes to the validator, so the schema file (``_schema``)
+stays the single authority. The tests
 check both paths against the same cases, and the cases against Ajv.
 """
 
@@ -16,57 +17,27 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain, islice
-from typing import Any
+from typing import Any, cast
 
-from .kit import ConnectorError, ConnectorErrorCode
+from ._fast_config import fast_validate
+from ._schema import (
+    CONFIG_SCHEMA,
+    DEFAULT_TEMPLATE_TYPE,
+    INT_KEYS,
+    MAX_DEPTH,
+    REQUIRED_USAGE_TYPES,
+    STRING_KEYS,
+    depth_ok,
+)
+from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode
 
-REQUIRED_USAGE_TYPES = ("Register", "SignIn", "ForgotPassword", "Generic")
-"""The usage types every config needs a template for, in the order Logto names them."""
-DEFAULT_TEMPLATE_TYPE = 2
 MAX_CONFIG_TEXT = 1 << 20
 """A config given as JSON text (``str`` or ``bytes``) is at most 1 MiB."""
-MAX_DEPTH = 64
-"""Values nested deeper than this (anywhere, even under unknown keys) make a config invalid."""
 MAX_LISTED_ERRORS = 50
 _MAX_COLLECTED = 4 * MAX_LISTED_ERRORS  # a huge bad config is judged on its first problems
-
-_SCHEMA_FILE = "config.schema.json"
-_REPO_SCHEMA = os.path.join("schema", "aliyun-sms-connector.schema.json")
-
-
-def _read_json(path: str) -> Any:
-    with open(path, encoding="utf-8") as file:
-        return json.load(file)
-
-
-def _load_schema() -> dict[str, Any]:
-    here = os.path.dirname(os.path.realpath(__file__))
-    try:
-        schema: Any = _read_json(os.path.join(here, _SCHEMA_FILE))
-    except (OSError, ValueError):
-        # A checkout where the symlink became a plain text file (git without symlink support):
-        # read the canonical file in the source tree instead.
-        schema = _read_json(os.path.join(here, os.pardir, os.pardir, _REPO_SCHEMA))
-    if not isinstance(schema, dict):  # pragma: no cover - the shipped file is an object
-        raise TypeError(f"{_SCHEMA_FILE} does not hold a JSON object")
-    return schema
-
-
-CONFIG_SCHEMA: dict[str, Any] = _load_schema()
-"""The JSON Schema (draft 2020-12) of the connector config, as shipped in the package."""
-
-_PROPS: dict[str, Any] = CONFIG_SCHEMA["properties"]
-_TEMPLATE_PROPS: dict[str, Any] = CONFIG_SCHEMA["$defs"]["template"]["properties"]
-_TEMPLATE_TYPES = frozenset(_TEMPLATE_PROPS["type"]["enum"])
-_ENDPOINT_RE = re.compile(_PROPS["endpoint"]["pattern"])
-_COUNTRY_RE = re.compile(_PROPS["allowedCountryCodes"]["items"]["pattern"])
-_STRING_KEYS = ("accessKeyId", "accessKeySecret", "signName")
-_INT_KEYS = ("connectTimeout", "readTimeout")
 
 
 @lru_cache(maxsize=1)
@@ -187,22 +158,6 @@ def _missing_usage_types(config: dict[str, Any]) -> list[str]:
     return [u for u in REQUIRED_USAGE_TYPES if u not in present]
 
 
-def _depth_ok(value: Any, depth: int = 0) -> bool:
-    """Check nesting depth without recursion, so hostile input cannot exhaust the stack."""
-    stack = [(value, depth)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            if level >= MAX_DEPTH:
-                return False
-            stack.extend((v, level + 1) for v in item.values())
-        elif isinstance(item, list):
-            if level >= MAX_DEPTH:
-                return False
-            stack.extend((v, level + 1) for v in item)
-    return True
-
-
 def _non_finite(config: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
     # JSON has no NaN or Infinity, but a Python dict can; the schema's bounds let NaN through.
     value = config.get("minSendIntervalSeconds")
@@ -244,109 +199,10 @@ def _parse(config: Any) -> Any:
     return config
 
 
-# --- the fast path --------------------------------------------------------------------------
-
-
-def _fast(config: dict[str, Any]) -> dict[str, Any] | None:
-    """The validated config with defaults, or None when the full validator must decide."""
-    result: dict[str, Any] = {}
-    for key in _STRING_KEYS:
-        value = config.get(key)
-        if type(value) is not str or not value:
-            return None
-        result[key] = value
-    templates = _fast_templates(config.get("templates"))
-    if templates is None:
-        return None
-    result["templates"] = templates
-    strict = config.get("strictPhoneRegionNumberCheck", False)
-    if type(strict) is not bool:
-        return None
-    result["strictPhoneRegionNumberCheck"] = strict
-    required = 4 + ("strictPhoneRegionNumberCheck" in config)
-    if len(config) > required and not _fast_optional(config, result):
-        return None
-    return result
-
-
-def _fast_templates(templates: Any) -> list[dict[str, Any]] | None:
-    if type(templates) is not list:
-        return None
-    out = []
-    usage_types = set()
-    for template in templates:
-        if type(template) is not dict:
-            return None
-        usage_type = template.get("usageType")
-        code = template.get("templateCode")
-        kind = template.get("type", DEFAULT_TEMPLATE_TYPE)
-        if type(usage_type) is not str or type(kind) is not int or kind not in _TEMPLATE_TYPES:
-            return None
-        if type(code) is dict:
-            china = code.get("china")
-            overseas = code.get("overseas")
-            if type(china) is not str or type(overseas) is not str or not china or not overseas:
-                return None
-            if len(code) > 2 and not _unknown_ok(code, ("china", "overseas"), 5):
-                return None
-            code = {"china": china, "overseas": overseas}
-        elif type(code) is not str or not code:
-            return None
-        extra = len(template) > 2 + ("type" in template)
-        if extra and not _unknown_ok(template, _TEMPLATE_PROPS, 3):
-            return None
-        usage_types.add(usage_type)
-        out.append({"usageType": usage_type, "templateCode": code, "type": kind})
-    if not usage_types.issuperset(REQUIRED_USAGE_TYPES):
-        return None
-    return out
-
-
-def _fast_optional(config: dict[str, Any], result: dict[str, Any]) -> bool:
-    if "endpoint" in config:
-        endpoint = config["endpoint"]
-        if type(endpoint) is not str or not _ENDPOINT_RE.search(endpoint):
-            return False
-        result["endpoint"] = endpoint
-    for key in _INT_KEYS:
-        if key in config:
-            value = config[key]
-            if type(value) is not int or not 1 <= value <= 120_000:
-                return False
-            result[key] = value
-    if "allowedCountryCodes" in config:
-        codes = config["allowedCountryCodes"]
-        if type(codes) is not list:
-            return False
-        for code in codes:
-            if type(code) is not str or not _COUNTRY_RE.search(code):
-                return False
-        if len(set(codes)) != len(codes):
-            return False
-        result["allowedCountryCodes"] = list(codes)
-    if "minSendIntervalSeconds" in config:
-        interval = config["minSendIntervalSeconds"]
-        if type(interval) not in (int, float) or not 0 <= interval <= 86_400:
-            return False  # NaN fails the comparison too
-        result["minSendIntervalSeconds"] = interval
-    return _unknown_ok(config, _PROPS, 1)
-
-
-def _unknown_ok(mapping: dict[Any, Any], known: Any, level: int) -> bool:
-    """Unknown keys are tolerated, but their values must not nest deeper than MAX_DEPTH.
-
-    ``level`` is the depth of the mapping's values in the whole config (its root is 0).
-    """
-    for key, value in mapping.items():
-        if key not in known and isinstance(value, (dict, list)) and not _depth_ok(value, level):
-            return False
-    return True
-
-
 # --- the full path --------------------------------------------------------------------------
 
 
-def validate_config(config: Any) -> dict[str, Any]:
+def validate_config(config: Any) -> AliyunSmsConfig:
     """Validate a connector config (a dict, or JSON text) and return it with defaults applied.
 
     The result holds only the keys the schema knows (unknown keys are dropped, as Logto drops
@@ -360,10 +216,10 @@ def validate_config(config: Any) -> dict[str, Any]:
     config = _parse(config)
     if not isinstance(config, dict):
         raise _invalid(f"config must be a JSON object, not {_json_type(config)}")
-    fast = _fast(config)
+    fast = fast_validate(config)
     if fast is not None:
         return fast
-    if not _depth_ok(config):
+    if not depth_ok(config):
         raise _invalid(f"config is nested deeper than {MAX_DEPTH} levels")
     collected = list(islice(chain(_non_finite(config), _problems(config)), _MAX_COLLECTED + 1))
     truncated = len(collected) > _MAX_COLLECTED
@@ -415,9 +271,9 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
-def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
+def _with_defaults(config: dict[str, Any]) -> AliyunSmsConfig:
     """The schema-valid config as plain JSON types, unknown keys dropped, defaults applied."""
-    result: dict[str, Any] = {key: str(config[key]) for key in _STRING_KEYS}
+    result: dict[str, Any] = {key: str(config[key]) for key in STRING_KEYS}
     templates = []
     for template in config["templates"]:
         code = template["templateCode"]
@@ -436,7 +292,7 @@ def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
     result["strictPhoneRegionNumberCheck"] = bool(config.get("strictPhoneRegionNumberCheck", False))
     if "endpoint" in config:
         result["endpoint"] = str(config["endpoint"])
-    for key in _INT_KEYS:
+    for key in INT_KEYS:
         if key in config:
             result[key] = int(config[key])
     if "allowedCountryCodes" in config:
@@ -446,4 +302,4 @@ def _with_defaults(config: dict[str, Any]) -> dict[str, Any]:
         result["minSendIntervalSeconds"] = (
             float(interval) if isinstance(interval, float) else int(interval)
         )
-    return result
+    return cast(AliyunSmsConfig, result)

@@ -7,13 +7,23 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 
-from .config import CONFIG_SCHEMA, validate_config
-from .kit import ConnectorError, ConnectorErrorCode, ConnectorType
+from ._schema import CONFIG_SCHEMA
+from .config import validate_config
+from .kit import (
+    AliyunSmsConfig,
+    ConnectorError,
+    ConnectorErrorCode,
+    ConnectorType,
+    SendMessageData,
+    SendResult,
+)
 from .metadata import METADATA
 from .send import send_message, send_message_async
 from .usage import get_usage
 
-GetConfig = Callable[[str], Any]
+ConfigSource = AliyunSmsConfig | str | bytes
+GetConfig = Callable[[str], "ConfigSource | Awaitable[ConfigSource]"]
+"""``get_config(connector_id)``: the stored config (or an awaitable of it)."""
 
 
 class AliyunSmsConnector:
@@ -31,11 +41,11 @@ class AliyunSmsConnector:
         return f"AliyunSmsConnector(id={METADATA['id']!r})"
 
     @staticmethod
-    def config_guard(config: Any) -> dict[str, Any]:
+    def config_guard(config: Any) -> AliyunSmsConfig:
         """Validate a config (``validate_config``)."""
         return validate_config(config)
 
-    def _stored_config(self) -> Any:
+    def _stored_config(self) -> ConfigSource:
         config = self._get_config(METADATA["id"])
         if isinstance(config, Awaitable):
             import asyncio
@@ -53,16 +63,17 @@ class AliyunSmsConnector:
             )
         return config
 
-    def send_message(self, data: Any, config: Any = None) -> dict[str, Any]:
+    def send_message(self, data: SendMessageData, config: ConfigSource | None = None) -> SendResult:
         """Send one SMS; ``config`` None means the stored one (``get_config``)."""
         return send_message(data, self._stored_config() if config is None else config)
 
-    async def send_message_async(self, data: Any, config: Any = None) -> dict[str, Any]:
+    async def send_message_async(
+        self, data: SendMessageData, config: ConfigSource | None = None
+    ) -> SendResult:
         """``send_message`` for asyncio hosts; ``get_config`` may be sync or async."""
         if config is None:
-            config = self._get_config(METADATA["id"])
-            if isinstance(config, Awaitable):
-                config = await config
+            stored = self._get_config(METADATA["id"])
+            config = await stored if isinstance(stored, Awaitable) else stored
         return await send_message_async(data, config)
 
     def get_usage(self, start_from: date | datetime | str | None = None) -> int:
@@ -70,7 +81,7 @@ class AliyunSmsConnector:
         return get_usage(self._stored_config(), start_from)
 
 
-async def _await(value: Any) -> Any:
+async def _await(value: Awaitable[ConfigSource]) -> ConfigSource:
     return await value
 
 

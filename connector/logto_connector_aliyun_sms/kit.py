@@ -1,4 +1,5 @@
-"""The Logto connector contract: error type, error codes, template and connector types.
+"""The Logto connector contract: error type, error codes, template and connector types, and the
+shapes of the config, the send data and the result.
 
 Values are Logto's own strings (``@logto/connector-kit``), so they serialise to the same JSON.
 """
@@ -7,10 +8,17 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 
-class ConnectorErrorCode(str, Enum):
+class _WireEnum(str, Enum):
+    """A Logto enum: its value is the wire string, and ``str()`` gives it."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class ConnectorErrorCode(_WireEnum):
     """Logto's ``ConnectorErrorCodes``; the value is the wire string."""
 
     GENERAL = "general"
@@ -32,11 +40,8 @@ class ConnectorErrorCode(str, Enum):
     SOCIAL_INVALID_ID_TOKEN = "social_invalid_id_token"
     AUTHORIZATION_FAILED = "authorization_failed"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class TemplateType(str, Enum):
+class TemplateType(_WireEnum):
     """Logto's ``TemplateType``: why a message is sent; matched against ``usageType``."""
 
     SIGN_IN = "SignIn"
@@ -49,19 +54,13 @@ class TemplateType(str, Enum):
     MFA_VERIFICATION = "MfaVerification"
     BIND_MFA = "BindMfa"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class ConnectorType(str, Enum):
+class ConnectorType(_WireEnum):
     """Logto's ``ConnectorType``."""
 
     EMAIL = "Email"
     SMS = "Sms"
     SOCIAL = "Social"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class ConnectorError(Exception):
@@ -129,3 +128,63 @@ def _rebuild(
     Exception.__init__(error, *args)
     error.code, error.data = code, data
     return error
+
+
+# --- shapes (plain dicts, as Logto passes them) -----------------------------------------------
+
+
+class TemplateCode(TypedDict):
+    """A template code per destination: mainland China, and everywhere else."""
+
+    china: str
+    overseas: str
+
+
+class _TemplateRequired(TypedDict):
+    usageType: str
+    templateCode: str | TemplateCode
+
+
+class Template(_TemplateRequired, total=False):
+    """One entry of ``templates``: which Aliyun template serves a usage type."""
+
+    type: int  # Aliyun's template kind: 0, 1, 2 (default), 6 or 7
+
+
+class _ConfigRequired(TypedDict):
+    accessKeyId: str
+    accessKeySecret: str
+    signName: str
+    templates: list[Template]
+
+
+class AliyunSmsConfig(_ConfigRequired, total=False):
+    """The connector config: Logto's keys, and this connector's optional ones."""
+
+    strictPhoneRegionNumberCheck: bool
+    endpoint: str
+    connectTimeout: int
+    readTimeout: int
+    allowedCountryCodes: list[str]
+    minSendIntervalSeconds: float
+
+
+class _SendMessageRequired(TypedDict):
+    to: str
+    type: TemplateType | str
+    payload: dict[str, Any]  # template variables: ``code``, ``locale`` (dropped), any other
+
+
+class SendMessageData(_SendMessageRequired, total=False):
+    """Logto's ``SendMessageData``."""
+
+    ip: str
+
+
+class SendResult(TypedDict):
+    """What a send returns: Aliyun's answer, as Logto's connector returns it."""
+
+    Code: Literal["OK"]
+    Message: str
+    RequestId: str
+    BizId: str | None

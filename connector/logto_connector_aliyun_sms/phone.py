@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .kit import ConnectorError, ConnectorErrorCode
+from .redact import mask_phone
 
 MAINLAND_CALLING_CODE = 86
 _MAX_INPUT = 64
@@ -34,24 +35,12 @@ class PhoneNumber(NamedTuple):
     @property
     def masked(self) -> str:
         """The number with its middle hidden, for logs: ``138****5678``."""
-        return mask(self.aliyun)
+        return mask_phone(self.aliyun)
 
     @property
     def key(self) -> str:
         """One phone, one key, however it was written: ``8613812345678``, ``85261234567``."""
         return f"86{self.aliyun[-11:]}" if self.mainland else self.aliyun
-
-
-def mask(number: str) -> str:
-    """Hide the middle digits of a phone number (keeps at most 3 + 4 digits visible)."""
-    digits = number.lstrip("+")
-    if _MAINLAND.fullmatch(digits):
-        digits = digits[-11:]  # a mainland mobile: mask the national number, not the prefix
-    if len(digits) >= 11:
-        return digits[:3] + "****" + digits[-4:]
-    if len(digits) >= 7:
-        return digits[:2] + "****" + digits[-3:]
-    return "****"
 
 
 def _reject(reason: str) -> ConnectorError:

@@ -2,110 +2,19 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import logging
-import threading
 import time
-from collections import OrderedDict
 from typing import Any, NamedTuple
 
-from .config import validate_config
-from .endpoint import Endpoint, parse_endpoint
-from .guards import allowed_countries, check_country, interval_guard
-from .kit import ConnectorError, ConnectorErrorCode
+from ._sdk import import_sdk, send_sms_request
+from .guards import check_country, interval_guard
+from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode, SendMessageData, SendResult
 from .phone import PhoneNumber, parse_phone
-from .sdk import ClientKey, SdkClient, client_for, client_key
+from .prepared import PreparedConfig, prepare_config
+from .redact import scrub
 from .template_param import template_param
 
 logger = logging.getLogger("logto_connector_aliyun_sms")
-
-_MAX_PREPARED = 64
-
-
-class PreparedConfig(NamedTuple):
-    """A validated config with what every send derives from it, computed once."""
-
-    config: dict[str, Any]
-    endpoint: Endpoint
-    templates: dict[str, dict[str, Any]]
-    allowed: frozenset[str] | None
-    min_interval_s: float
-    client_key: ClientKey
-
-    def client(self) -> SdkClient:
-        """The cached SDK client for this config."""
-        return client_for(self.client_key, self.config["accessKeySecret"])
-
-    def __repr__(self) -> str:  # the config holds the secret
-        return f"PreparedConfig(endpoint={self.endpoint.url!r}, accessKeyId={self.account!r})"
-
-    @property
-    def account(self) -> str:
-        """The AccessKey ID: whose money a send spends."""
-        return str(self.config["accessKeyId"])
-
-
-_prepared: OrderedDict[str, PreparedConfig] = OrderedDict()
-_prepared_lock = threading.Lock()
-
-
-def _cache_key(config: Any) -> str | None:
-    if isinstance(config, str):
-        return config
-    try:
-        return json.dumps(config, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError, RecursionError):
-        return None
-
-
-# The same config object passed again (the usual case: a host keeps its config) is recognised
-# by identity plus an equality check against a snapshot, without re-serialising it. (Equality
-# treats 1, 1.0 and True alike; only an in-place edit between such values could go unseen.)
-_by_identity: OrderedDict[int, tuple[Any, Any, PreparedConfig]] = OrderedDict()
-
-
-def prepare_config(config: Any) -> PreparedConfig:
-    """Validate ``config`` (cached by content) and derive the endpoint and template index."""
-    seen = _by_identity.get(id(config))
-    if seen is not None and seen[0] is config and seen[1] == config:
-        return seen[2]
-    key = _cache_key(config)
-    prepared = _prepared.get(key) if key is not None else None
-    if prepared is None:
-        prepared = _prepare(config)
-    if key is not None:
-        with _prepared_lock:
-            _prepared[key] = prepared
-            while len(_prepared) > _MAX_PREPARED:
-                _prepared.popitem(last=False)
-            if isinstance(config, dict):
-                _by_identity[id(config)] = (config, copy.deepcopy(config), prepared)
-                while len(_by_identity) > _MAX_PREPARED:
-                    _by_identity.popitem(last=False)
-    return prepared
-
-
-def _prepare(config: Any) -> PreparedConfig:
-    valid = validate_config(config)
-    templates: dict[str, dict[str, Any]] = {}
-    for template in valid["templates"]:
-        templates.setdefault(template["usageType"], template)  # the first one wins, as in Logto
-    endpoint = parse_endpoint(valid.get("endpoint"))
-    return PreparedConfig(
-        valid,
-        endpoint,
-        templates,
-        allowed_countries(valid.get("allowedCountryCodes")),
-        float(valid.get("minSendIntervalSeconds") or 0),
-        client_key(
-            endpoint,
-            valid["accessKeyId"],
-            valid["accessKeySecret"],
-            valid.get("connectTimeout"),
-            valid.get("readTimeout"),
-        ),
-    )
 
 
 class Outgoing(NamedTuple):
@@ -150,13 +59,11 @@ def plan(data: Any, config: Any) -> Outgoing:
 
 
 def _sms_request(outgoing: Outgoing) -> Any:
-    from alibabacloud_dysmsapi20170525.models import SendSmsRequest
-
-    return SendSmsRequest(
-        phone_numbers=outgoing.phone.aliyun,
-        sign_name=outgoing.prepared.config["signName"],
-        template_code=outgoing.template_code,
-        template_param=outgoing.template_param,
+    return send_sms_request(
+        outgoing.phone.aliyun,
+        outgoing.prepared.config["signName"],
+        outgoing.template_code,
+        outgoing.template_param,
     )
 
 
@@ -164,18 +71,8 @@ def _redact(error: ConnectorError, secret: str) -> ConnectorError:
     """Make sure the secret cannot leave inside an error, whatever Aliyun echoed."""
     if not secret or error.data is None:
         return error
-    cleaned = _without(error.data, secret)
+    cleaned = scrub(error.data, [secret])
     return error if cleaned == error.data else ConnectorError(error.code, cleaned)
-
-
-def _without(value: Any, secret: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(secret, "***")
-    if isinstance(value, dict):
-        return {_without(k, secret): _without(v, secret) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_without(item, secret) for item in value]
-    return value
 
 
 def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> ConnectorError:
@@ -195,7 +92,7 @@ def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> Connec
     return _redact(error, outgoing.prepared.config["accessKeySecret"])
 
 
-def _sent(outgoing: Outgoing, body: Any, started: float) -> dict[str, Any]:
+def _sent(outgoing: Outgoing, body: Any, started: float) -> SendResult:
     """Log a sent message; Logto's result."""
     if logger.isEnabledFor(logging.INFO):
         logger.info(
@@ -236,7 +133,7 @@ def _checked(data: Any, config: Any) -> Outgoing:
     return outgoing
 
 
-def deliver(outgoing: Outgoing) -> dict[str, Any]:
+def deliver(outgoing: Outgoing) -> SendResult:
     """Send one planned (and reserved) message through the SDK; Logto's result."""
     started = time.perf_counter()
     try:
@@ -246,7 +143,7 @@ def deliver(outgoing: Outgoing) -> dict[str, Any]:
     return _sent(outgoing, body, started)
 
 
-async def deliver_async(outgoing: Outgoing) -> dict[str, Any]:
+async def deliver_async(outgoing: Outgoing) -> SendResult:
     """``deliver`` for asyncio: the SDK's async call over this loop's keep-alive connections."""
     started = time.perf_counter()
     try:
@@ -256,10 +153,11 @@ async def deliver_async(outgoing: Outgoing) -> dict[str, Any]:
     return _sent(outgoing, body, started)
 
 
-def send_message(data: Any, config: Any) -> dict[str, Any]:
+def send_message(data: SendMessageData, config: AliyunSmsConfig | str | bytes) -> SendResult:
     """Send Logto's SendMessageData (``{to, type, payload, ip?}``) as one SMS through Aliyun.
 
-    Returns ``{"Code": "OK", "Message", "RequestId", "BizId"}``; raises ConnectorError.
+    ``config`` is the connector config (a dict, or its JSON text). Returns ``{"Code": "OK",
+    "Message", "RequestId", "BizId"}``; raises ConnectorError, before any request for bad input.
     """
     return deliver(_checked(data, config))
 
@@ -267,27 +165,28 @@ def send_message(data: Any, config: Any) -> dict[str, Any]:
 _warm = False
 
 
-def _warm_up() -> None:
-    """Import what a send may need (the SDK, aiohttp, phonenumbers, jsonschema) once."""
+def warm_up() -> None:
+    """Load ahead what the first send needs (the SDK, the transports, phonenumbers, jsonschema),
+    e.g. at worker start, so that the first user does not wait for it. Safe to call again."""
     global _warm
-    import alibabacloud_dysmsapi20170525.client  # noqa: F401
     import jsonschema  # noqa: F401
     import phonenumbers  # noqa: F401
 
-    from . import aio_transport  # noqa: F401
-
+    import_sdk()
     _warm = True
 
 
-async def send_message_async(data: Any, config: Any) -> dict[str, Any]:
+async def send_message_async(
+    data: SendMessageData, config: AliyunSmsConfig | str | bytes
+) -> SendResult:
     """``send_message`` for asyncio hosts: never blocks the event loop on the network.
 
     The SDK builds and signs the request on the loop, and it travels over a keep-alive session
-    of this loop (the SDK's own async call opens a new connection for every message). The
-    first call imports the SDK in a worker thread, so that the loop does not wait for it.
+    of this loop (the SDK's own async call opens a new connection for every message). Unless
+    ``warm_up`` ran, the first call imports the SDK in a worker thread, off the loop.
     """
     if not _warm:
         import asyncio
 
-        await asyncio.get_running_loop().run_in_executor(None, _warm_up)
+        await asyncio.get_running_loop().run_in_executor(None, warm_up)
     return await deliver_async(_checked(data, config))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from ._sdk import send_statistics_request
 from .kit import ConnectorError, ConnectorErrorCode
-from .send import prepare_config
+from .prepared import prepare_config
 
 CHINA_TIME = timezone(timedelta(hours=8))  # Aliyun's statistics count days in UTC+8
 PAGE_SIZE = 50
@@ -41,8 +42,6 @@ def usage_window(
 
 def get_usage(config: Any, start_from: date | datetime | str | None = None) -> int:
     """Messages sent since ``start_from`` (mainland and international, every page summed)."""
-    from alibabacloud_dysmsapi20170525.models import QuerySendStatisticsRequest
-
     client = prepare_config(config).client()
     start, end = usage_window(start_from)
     if start > end:
@@ -51,13 +50,7 @@ def get_usage(config: Any, start_from: date | datetime | str | None = None) -> i
     for is_globe in (1, 2):  # 1 mainland China, 2 international / HK / Macau / Taiwan
         seen = 0
         for page in range(1, _MAX_PAGES + 1):
-            request = QuerySendStatisticsRequest(
-                is_globe=is_globe,
-                start_date=start,
-                end_date=end,
-                page_index=page,
-                page_size=PAGE_SIZE,
-            )
+            request = send_statistics_request(is_globe, start, end, page, PAGE_SIZE)
             data = client.call("query_send_statistics", request).to_map().get("Data") or {}
             rows = data.get("TargetList") or []
             total += sum(int(row.get("TotalCount") or 0) for row in rows)

@@ -1,0 +1,69 @@
+"""The shipped JSON Schema of the config, and the rules other modules read from it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+REQUIRED_USAGE_TYPES = ("Register", "SignIn", "ForgotPassword", "Generic")
+"""The usage types every config needs a template for, in the order Logto names them."""
+DEFAULT_TEMPLATE_TYPE = 2
+MAX_DEPTH = 64
+"""Values nested deeper than this (anywhere, even under unknown keys) make a config invalid."""
+
+_SCHEMA_FILE = "config.schema.json"
+_REPO_SCHEMA = os.path.join("schema", "aliyun-sms-connector.schema.json")
+
+
+def _read_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)
+
+
+def _load_schema() -> dict[str, Any]:
+    here = os.path.dirname(os.path.realpath(__file__))
+    try:
+        schema: Any = _read_json(os.path.join(here, _SCHEMA_FILE))
+    except (OSError, ValueError):
+        # A checkout where the symlink became a plain text file (git without symlink support):
+        # read the canonical file in the source tree instead.
+        schema = _read_json(os.path.join(here, os.pardir, os.pardir, _REPO_SCHEMA))
+    if not isinstance(schema, dict):  # pragma: no cover - the shipped file is an object
+        raise TypeError(f"{_SCHEMA_FILE} does not hold a JSON object")
+    return schema
+
+
+CONFIG_SCHEMA: dict[str, Any] = _load_schema()
+"""The JSON Schema (draft 2020-12) of the connector config, as shipped in the package."""
+
+PROPS: dict[str, Any] = CONFIG_SCHEMA["properties"]
+TEMPLATE_PROPS: dict[str, Any] = CONFIG_SCHEMA["$defs"]["template"]["properties"]
+TEMPLATE_TYPES = frozenset(TEMPLATE_PROPS["type"]["enum"])
+ENDPOINT_RE = re.compile(PROPS["endpoint"]["pattern"])
+COUNTRY_RE = re.compile(PROPS["allowedCountryCodes"]["items"]["pattern"])
+STRING_KEYS = ("accessKeyId", "accessKeySecret", "signName")
+INT_KEYS = ("connectTimeout", "readTimeout")
+
+
+def bounds(key: str) -> tuple[float, float]:
+    """The schema's ``minimum`` and ``maximum`` of a top-level number property."""
+    node = PROPS[key]
+    return node["minimum"], node["maximum"]
+
+
+def depth_ok(value: Any, depth: int = 0) -> bool:
+    """Check nesting depth without recursion, so hostile input cannot exhaust the stack."""
+    stack = [(value, depth)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            if level >= MAX_DEPTH:
+                return False
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            if level >= MAX_DEPTH:
+                return False
+            stack.extend((v, level + 1) for v in item)
+    return True

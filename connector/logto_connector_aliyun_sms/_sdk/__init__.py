@@ -1,0 +1,27 @@
+"""The official Aliyun SDK, behind one door: every use of its internals lives in this subpackage.
+
+Nothing here is imported at package import; the SDK loads on the first send (or ``warm_up``).
+"""
+
+from .client import (
+    ClientKey,
+    SdkClient,
+    cached_clients,
+    clear_clients,
+    client_for,
+    client_key,
+    import_sdk,
+)
+from .models import send_sms_request, send_statistics_request
+
+__all__ = [
+    "ClientKey",
+    "SdkClient",
+    "cached_clients",
+    "clear_clients",
+    "client_for",
+    "client_key",
+    "import_sdk",
+    "send_sms_request",
+    "send_statistics_request",
+]

@@ -1,0 +1,193 @@
+"""SDK clients: one per (endpoint, key, timeouts), cached; one guarded call with retries.
+
+Retries: SendSms is not idempotent, so a call is repeated only when it surely did not reach
+Aliyun (the connection could not be opened) or when Aliyun asked for it (throttling with a short
+``retry-after``), at most ``MAX_ATTEMPTS`` times in all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from ..aliyun_errors import error_for_answer, transport_error
+from ..endpoint import Endpoint
+from ..redact import guard_sdk_debug_log
+from .constants import (
+    DEFAULT_CONNECT_TIMEOUT_MS,
+    DEFAULT_READ_TIMEOUT_MS,
+    MAX_ATTEMPTS,
+    MAX_CLIENTS,
+    POOL_SIZE,
+)
+from .translate import translate
+
+
+class ClientKey(NamedTuple):
+    """What makes an SDK client: where, who, and how long to wait."""
+
+    endpoint: Endpoint
+    access_key_id: str
+    secret_digest: str
+    connect_timeout_ms: int
+    read_timeout_ms: int
+
+
+def client_key(
+    endpoint: Endpoint,
+    access_key_id: str,
+    access_key_secret: str,
+    connect_timeout_ms: int | None = None,
+    read_timeout_ms: int | None = None,
+) -> ClientKey:
+    """The cache key; it holds a digest of the secret, never the secret."""
+    digest = hashlib.sha256(access_key_secret.encode("utf-8", "surrogatepass")).hexdigest()
+    return ClientKey(
+        endpoint,
+        access_key_id,
+        digest,
+        connect_timeout_ms or DEFAULT_CONNECT_TIMEOUT_MS,
+        read_timeout_ms or DEFAULT_READ_TIMEOUT_MS,
+    )
+
+
+class SdkClient:
+    """One SDK ``Client`` with its runtime options, safe to share across threads."""
+
+    def __init__(self, key: ClientKey, access_key_secret: str) -> None:
+        from alibabacloud_dysmsapi20170525.client import Client
+        from alibabacloud_tea_openapi.models import Config
+        from darabonba.runtime import RuntimeOptions
+
+        self.key = key
+        self.client = Client(
+            Config(
+                access_key_id=key.access_key_id,
+                access_key_secret=access_key_secret,
+                endpoint=key.endpoint.host,
+                protocol=key.endpoint.protocol,
+                connect_timeout=key.connect_timeout_ms,
+                read_timeout=key.read_timeout_ms,
+                max_idle_conns=POOL_SIZE,
+            )
+        )
+        self.runtime = RuntimeOptions(
+            connect_timeout=key.connect_timeout_ms,
+            read_timeout=key.read_timeout_ms,
+            max_idle_conns=POOL_SIZE,
+            autoretry=False,
+            ignore_ssl=False,
+        )
+        if key.endpoint.loopback:
+            from .sync_session import bypass_proxy
+
+            bypass_proxy(key.endpoint)
+        guard_sdk_debug_log()
+
+    def __repr__(self) -> str:
+        return f"SdkClient(endpoint={self.key.endpoint.url!r}, access_key_id=...)"
+
+    def call(self, method: str, request: Any) -> Any:
+        """Call ``<method>_with_options`` (e.g. ``send_sms``); return the answer's body model.
+
+        Raises ConnectorError for every failure, including a non-OK ``Code``.
+        """
+        bound: Callable[[Any, Any], Any] = getattr(self.client, f"{method}_with_options")
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                response = bound(request, self.runtime)
+            except Exception as exc:
+                time.sleep(_wait_before_retry(exc, attempt))
+                continue
+            return _answer(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def call_async(self, method: str, request: Any) -> Any:
+        """``call`` for asyncio: the SDK's async method over this loop's keep-alive session."""
+        import asyncio
+
+        from .aio_transport import pooled
+
+        bound: Callable[[Any, Any], Any] = getattr(self.client, f"{method}_with_options_async")
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with pooled():
+                    response = await bound(request, self.runtime)
+            except Exception as exc:
+                await asyncio.sleep(_wait_before_retry(exc, attempt))
+                continue
+            return _answer(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _wait_before_retry(exc: Exception, attempt: int) -> float:
+    """Seconds to wait before trying ``exc``'s call again; raises its ConnectorError if never."""
+    error, wait_s = translate(exc)
+    if wait_s is None or attempt >= MAX_ATTEMPTS:
+        raise error from None
+    return wait_s
+
+
+def _answer(response: Any) -> Any:
+    body = getattr(response, "body", None)
+    code = getattr(body, "code", None)
+    if body is None or not isinstance(code, str) or not _ids_are_text(body):
+        raise transport_error(
+            "Aliyun answered without a Code, or with ids that are not text",
+            malformed=True,
+            maybe_sent=True,
+            http_status=getattr(response, "status_code", None),
+        )
+    if code != "OK":
+        raise error_for_answer(body.to_map(), getattr(response, "status_code", None))
+    return body
+
+
+def _ids_are_text(body: Any) -> bool:
+    biz_id = getattr(body, "biz_id", None)  # SendSms answers carry one
+    return isinstance(body.request_id, str) and isinstance(biz_id, (str, type(None)))
+
+
+# --- the client cache -------------------------------------------------------------------------
+
+_clients: OrderedDict[ClientKey, SdkClient] = OrderedDict()
+_clients_lock = threading.Lock()
+
+
+def client_for(key: ClientKey, access_key_secret: str) -> SdkClient:
+    """The cached client for a key (least recently used evicted past MAX_CLIENTS)."""
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is not None:
+            _clients.move_to_end(key)
+            return client
+    client = SdkClient(key, access_key_secret)  # built outside the lock: the first one imports
+    with _clients_lock:
+        client = _clients.setdefault(key, client)
+        _clients.move_to_end(key)
+        while len(_clients) > MAX_CLIENTS:
+            _clients.popitem(last=False)
+    return client
+
+
+def cached_clients() -> int:
+    """How many SDK clients are cached now."""
+    return len(_clients)
+
+
+def clear_clients() -> None:
+    """Forget every cached client (their pooled connections close when collected)."""
+    with _clients_lock:
+        _clients.clear()
+
+
+def import_sdk() -> None:
+    """Import the SDK modules a send needs, and the async transport (a warm-up)."""
+    import alibabacloud_dysmsapi20170525.client
+    import alibabacloud_dysmsapi20170525.models  # noqa: F401
+
+    from . import aio_transport  # noqa: F401

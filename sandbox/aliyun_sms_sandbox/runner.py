@@ -1,0 +1,286 @@
+"""Run the sandbox: ``Sandbox`` (own thread and event loop) or ``AsyncSandbox`` (current loop)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from .clock import Clock
+from .faults import Fault, FaultKind
+from .models import Account, Signature, Template, TemplateKind
+from .seed import USAGE_TYPES, Seed, load_seed
+from .server import RequestLog, SandboxServer
+from .state import SandboxState
+
+SeedSource = Seed | str | Path | Mapping[str, Any] | None
+
+
+class _SandboxAPI:
+    """What both runners offer; every method is safe to call from any thread."""
+
+    state: SandboxState
+    _server: SandboxServer
+    host: str
+    port: int
+
+    def _setup(self, host: str, port: int, seed: SeedSource, on_request: RequestLog | None) -> None:
+        self.host, self.port = host, port
+        self.state = SandboxState(seed if isinstance(seed, Seed) else load_seed(seed))
+        self._server = SandboxServer(self.state, on_request)
+
+    @property
+    def endpoint(self) -> str:
+        """``http://host:port`` of the running server (a wildcard host reads as loopback)."""
+        wildcards = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104
+        host = wildcards.get(self.host, self.host)
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+    @property
+    def access_key_id(self) -> str:
+        """The default account's AccessKeyId."""
+        return self.state.default_account.access_key_id
+
+    @property
+    def access_key_secret(self) -> str:
+        """The default account's secret (made up: it opens nothing but this sandbox)."""
+        return self.state.default_account.access_key_secret
+
+    @property
+    def clock(self) -> Clock:
+        """The injectable clock (``set``, ``advance``, ``now``, ``reset``)."""
+        return self.state.clock
+
+    def connector_config(self) -> dict[str, Any]:
+        """A valid config for this connector, pointing at this sandbox (a fresh dict each call)."""
+        return {
+            "accessKeyId": self.access_key_id,
+            "accessKeySecret": self.access_key_secret,
+            "signName": self.state.sign_name,
+            "templates": [
+                {
+                    "usageType": usage,
+                    "templateCode": {
+                        "china": self.state.template_for(usage, international=False),
+                        "overseas": self.state.template_for(usage, international=True),
+                    },
+                }
+                for usage in USAGE_TYPES
+            ],
+            "endpoint": self.endpoint,
+        }
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Accepted messages, newest first (one record per number)."""
+        return self.state.outbox()
+
+    def messages_for(self, phone: str) -> list[dict[str, Any]]:
+        """Accepted messages to ``phone`` (mainland prefixes ignored), newest first."""
+        return self.state.outbox(phone)
+
+    def clear_messages(self) -> int:
+        """Empty the outbox; returns how many messages it held."""
+        return self.state.clear_messages()
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        """Every API request that reached the server, oldest first."""
+        return self.state.request_log()
+
+    def stats(self) -> dict[str, int]:
+        """``connections_opened``, ``requests_served`` (API calls), ``open_connections``."""
+        return self._server.stats()
+
+    def add_account(
+        self,
+        access_key_id: str,
+        access_key_secret: str,
+        balance: int | None = None,
+        daily_quota: int | None = None,
+        enabled: bool = True,
+    ) -> Account:
+        """Add an AccessKey pair (``enabled=False``: answered as a disabled key)."""
+        return self.state.add_account(
+            access_key_id, access_key_secret, balance, daily_quota, enabled
+        )
+
+    def add_signature(self, name: str, approved: bool = True) -> Signature:
+        """Add a signature."""
+        return self.state.add_signature(name, approved)
+
+    def add_template(
+        self,
+        code: str,
+        content: str,
+        international: bool = False,
+        kind: TemplateKind = "verification",
+        approved: bool = True,
+    ) -> Template:
+        """Add a template; ``content`` uses ``${var}`` placeholders."""
+        return self.state.add_template(code, content, international, kind, approved)
+
+    def set_balance(self, amount: int | None) -> None:
+        """Messages the default account can still pay for (None: unlimited)."""
+        with self.state.lock:
+            self.state.default_account.balance = amount
+
+    def set_daily_quota(self, count: int | None) -> None:
+        """Messages the default account may send per day, UTC+8 (None: unlimited)."""
+        with self.state.lock:
+            self.state.default_account.daily_quota = count
+
+    def inject_fault(
+        self,
+        kind: FaultKind,
+        count: int = 1,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        message: str | None = None,
+        delay_ms: int | None = None,
+        retry_after_ms: int | None = None,
+        action: str | None = None,
+    ) -> Fault:
+        """Answer the next ``count`` API requests (of ``action``, if given) with a fault."""
+        fault = Fault(kind, count, status, code, message, delay_ms, retry_after_ms, action)
+        self.state.inject(fault)
+        return fault
+
+    def set_delivery(self, outcome: str, err_code: str | None = None) -> None:
+        """What phones report for messages sent from now on: ``delivered``, ``failed``
+        (``err_code``, default ``MOBILE_NOT_ON_SERVICE``) or ``waiting``; see QuerySendDetails."""
+        self.state.set_delivery(outcome, err_code)
+
+    def set_latency(self, rtt_ms: float = 0, handshake_ms: float = 0) -> None:
+        """Add ``rtt_ms`` to every answer and ``handshake_ms`` to each connection's first one."""
+        with self.state.lock:
+            self.state.rtt_ms = float(rtt_ms)
+            self.state.handshake_ms = float(handshake_ms)
+
+    def reset(self) -> None:
+        """Fresh seed; empty outbox, request log, faults, counters; real clock; no latency."""
+        self.state.reset()
+
+
+class AsyncSandbox(_SandboxAPI):
+    """The sandbox in the running event loop: ``async with AsyncSandbox() as sb: ...``."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: SeedSource = None,
+        *,
+        on_request: RequestLog | None = None,
+    ) -> None:
+        self._setup(host, port, seed, on_request)
+        self._runner: web.ServerRunner | None = None
+
+    async def start(self) -> None:
+        """Bind and start serving; ``port`` becomes the bound one."""
+        # stopping does not wait for answers held back by a delay fault or the latency model
+        runner = web.ServerRunner(
+            self._server.make_server(), handle_signals=False, shutdown_timeout=0.5
+        )
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        await site.start()
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])  # the port picked when asked for port 0
+
+    async def stop(self) -> None:
+        """Stop serving and close every connection."""
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def __aenter__(self) -> AsyncSandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+class Sandbox(_SandboxAPI):
+    """The sandbox in a background thread with its own event loop: ``with Sandbox() as sb: ...``."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: SeedSource = None,
+        *,
+        on_request: RequestLog | None = None,
+    ) -> None:
+        self._inner = AsyncSandbox(host, port, seed, on_request=on_request)
+        self.state, self._server = self._inner.state, self._inner._server
+        self.host, self.port = host, port
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        """Start the server thread and wait until it listens."""
+        if self._thread is not None:
+            raise RuntimeError("this Sandbox is already running")
+        ready = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(ready,), name="aliyun-sms-sandbox", daemon=True
+        )
+        self._thread.start()
+        ready.wait()
+        if self._error is not None:
+            self._thread.join()
+            self._thread = None
+            raise self._error
+        self.port = self._inner.port
+
+    def _run(self, ready: threading.Event) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._inner.start())
+        except BaseException as exc:  # reported to start()
+            self._error = exc
+            ready.set()
+            loop.close()
+            return
+        ready.set()
+        try:
+            loop.run_forever()
+            loop.run_until_complete(self._inner.stop())
+        finally:
+            loop.close()
+
+    def stop(self) -> None:
+        """Stop the server and its thread."""
+        thread, loop = self._thread, self._loop
+        if thread is None or loop is None:
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
