@@ -33,8 +33,8 @@ TARGET = 1500  # requests per second the sandbox must sustain
 def start_sandbox() -> tuple[subprocess.Popen[str], str, dict[str, str]]:
     """The sandbox in a child process; its endpoint and its default keys."""
     code = (
-        "import sys; from logto_connector_aliyun_sms.cli import main; "
-        "sys.exit(main(['sandbox', '--port', '0', '--quiet']))"
+        "import sys; from aliyun_sms_sandbox.cli import main; "
+        "sys.exit(main(['--port', '0', '--quiet']))"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
