@@ -283,3 +283,46 @@ def test_cli_in_process_until_sigterm() -> None:
     assert seen == ["400"]
     assert "POST SendSms - 400 MissingVersion" in out.getvalue()
     assert out.getvalue().rstrip().endswith("sandbox stopped")
+
+
+def test_the_sandbox_own_console_script_serves_and_stops() -> None:
+    """``aliyun-sms-sandbox`` (the sandbox distribution's script) needs nothing of the connector."""
+    proc = subprocess.Popen(
+        [str(EXE.with_name("aliyun-sms-sandbox")), "--port", "0", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    try:
+        first = json.loads(proc.stdout.readline())
+        assert first["ok"] is True
+        assert first["endpoint"].startswith("http://127.0.0.1:")
+        assert first["connectorConfig"]["endpoint"] == first["endpoint"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert json.loads(out.splitlines()[-1]) == {"ok": True, "stopped": True}
+
+
+def test_the_sandbox_own_script_reports_a_taken_port_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with Sandbox() as running:
+        assert cli.main(["--port", str(running.port), "--quiet"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("error: the sandbox cannot start:")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_python_m_aliyun_sms_sandbox_has_help() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "aliyun_sms_sandbox", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "usage: aliyun-sms-sandbox" in done.stdout.replace("__main__.py", "aliyun-sms-sandbox")
+    assert "exit codes:" in done.stdout
