@@ -19,7 +19,6 @@ schema's text changes, the fingerprint no longer matches and ``--check`` (and
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys

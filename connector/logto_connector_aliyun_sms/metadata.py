@@ -147,7 +147,10 @@ TEMPLATES_EXAMPLE: list[dict[str, Any]] = [
     {"usageType": "SignIn", "templateCode": "SMS_123456789"},
     {"usageType": "Register", "templateCode": "SMS_123456790"},
     {"usageType": "ForgotPassword", "templateCode": "SMS_123456791"},
-    {"usageType": "Generic", "templateCode": {"china": "SMS_123456792", "overseas": "SMS_223456793"}},
+    {
+        "usageType": "Generic",
+        "templateCode": {"china": "SMS_123456792", "overseas": "SMS_223456793"},
+    },
 ]
 """The worked example the ``templates`` help text shows (a config with it passes silently)."""
 
@@ -171,7 +174,7 @@ def resolve_language(tag: str) -> str:
     ``zh-Hans``/``zh-SG`` -> ``zh-CN``, ``zh-Hant``/``zh-HK`` -> ``zh-TW``, ``pt-BR`` -> ``en``.
     The supported languages are those of ``METADATA["name"]``.
     """
-    known = list(METADATA["name"])
+    known: list[str] = list(METADATA["name"])
     subtags = str(tag).strip().lower().replace("_", "-").split("-")
     for candidate in known:
         if candidate.lower() == "-".join(subtags):
