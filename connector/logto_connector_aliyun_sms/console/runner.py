@@ -1,0 +1,114 @@
+"""Run a console: in the current event loop (``serve``), or in a thread for tests and scripts."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from .server import Console, create_app
+from .store import ConfigStore
+
+
+def _sandbox_class() -> Any:
+    """``AsyncSandbox`` from the sandbox package, or None when it is not installed."""
+    try:
+        from aliyun_sms_sandbox import AsyncSandbox  # type: ignore[import-not-found]
+    except ImportError:
+        try:
+            from ..sandbox import AsyncSandbox
+        except ImportError:
+            return None
+    return AsyncSandbox
+
+
+@dataclass
+class Running:
+    """A started console: its URL, its state and, with a sandbox, the sandbox."""
+
+    url: str
+    console: Console
+    sandbox: Any
+
+
+async def start(
+    stack: AsyncExitStack,
+    config_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    sandbox: bool = False,
+) -> Running:
+    """Start a console (and a sandbox) whose shutdown ``stack`` owns."""
+    box = None
+    if sandbox:
+        sandbox_class = _sandbox_class()
+        if sandbox_class is None:
+            raise RuntimeError(
+                "--sandbox needs the sandbox: pip install 'logto-connector-aliyun-sms[sandbox]'"
+            )
+        box = await stack.enter_async_context(sandbox_class())
+    prefill = box.connector_config() if box is not None else None
+    console = Console(ConfigStore.open(config_path, prefill), box.endpoint if box else None)
+    runner = web.AppRunner(create_app(console), handle_signals=False, shutdown_timeout=0.5)
+    await runner.setup()
+    stack.push_async_callback(runner.cleanup)
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = int(runner.addresses[0][1])
+    console.bound(host, bound)
+    shown = f"[{host}]" if ":" in host else host
+    return Running(f"http://{shown}:{bound}/", console, box)
+
+
+class ConsoleThread:
+    """A console (and its sandbox) served from a background thread: ``with ConsoleThread(p):``."""
+
+    def __init__(self, config_path: str | Path, *, sandbox: bool = False, port: int = 0) -> None:
+        self._args = (config_path, sandbox, port)
+        self._loop = asyncio.new_event_loop()
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="aliyun-sms-console", daemon=True)
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self.running: Running | None = None
+
+    def _run(self) -> None:
+        self._loop.run_until_complete(self._main())
+
+    async def _main(self) -> None:
+        path, sandbox, port = self._args
+        self._stop = asyncio.Event()
+        async with AsyncExitStack() as stack:
+            try:
+                self.running = await start(stack, path, sandbox=sandbox, port=port)
+            except BaseException as error:  # handed to the starting thread
+                self._error = error
+                self._ready.set()
+                return
+            self._ready.set()
+            await self._stop.wait()
+
+    @property
+    def url(self) -> str:
+        """The page's URL."""
+        assert self.running is not None
+        return self.running.url
+
+    def __enter__(self) -> ConsoleThread:
+        self._thread.start()
+        self._ready.wait(30)
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
+        self._loop.close()
