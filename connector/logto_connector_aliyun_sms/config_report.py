@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ._schema import REQUIRED_USAGE_TYPES
 from .config import (
-    REQUIRED_USAGE_TYPES,
     _parse,
     _path_text,
     config_problems,

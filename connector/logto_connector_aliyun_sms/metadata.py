@@ -198,7 +198,7 @@ def metadata_for(language: str) -> dict[str, Any]:
     language, as Logto's i18n phrases do).
     """
     from ._form_texts import form_texts, pick
-    from .config import CONFIG_SCHEMA
+    from ._schema import CONFIG_SCHEMA
 
     lang = resolve_language(language)
     texts = form_texts()["form"]

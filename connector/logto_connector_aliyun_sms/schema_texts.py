@@ -82,7 +82,7 @@ def schema_for(language: str) -> dict[str, Any]:
     ``language`` is any BCP 47 tag (see ``resolve_language``); the rules are unchanged, only
     the texts differ, so the result validates exactly as ``CONFIG_SCHEMA`` does.
     """
-    from .config import CONFIG_SCHEMA
+    from ._schema import CONFIG_SCHEMA
     from .metadata import resolve_language
 
     lang = resolve_language(language)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -18,12 +19,9 @@ from .store import ConfigStore
 def _sandbox_class() -> Any:
     """``AsyncSandbox`` from the sandbox package, or None when it is not installed."""
     try:
-        from aliyun_sms_sandbox import AsyncSandbox  # type: ignore[import-not-found]
+        from aliyun_sms_sandbox import AsyncSandbox
     except ImportError:
-        try:
-            from ..sandbox import AsyncSandbox
-        except ImportError:
-            return None
+        return None
     return AsyncSandbox
 
 
@@ -50,7 +48,8 @@ async def start(
         sandbox_class = _sandbox_class()
         if sandbox_class is None:
             raise RuntimeError(
-                "--sandbox needs the sandbox: pip install 'logto-connector-aliyun-sms[sandbox]'"
+                "--sandbox needs the sandbox: install the `sandbox` extra "
+                "(pip install 'logto-connector-aliyun-sms[sandbox]')"
             )
         box = await stack.enter_async_context(sandbox_class())
     prefill = box.connector_config() if box is not None else None
@@ -112,3 +111,30 @@ class ConsoleThread:
             self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(10)
         self._loop.close()
+
+
+def serve(
+    config_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    sandbox: bool = False,
+    on_ready: Any = None,
+) -> None:
+    """Serve a console until Ctrl-C or SIGTERM; ``on_ready(running)`` once it listens."""
+
+    async def main() -> None:
+        import signal
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+                loop.add_signal_handler(signum, stop.set)
+        async with AsyncExitStack() as stack:
+            running = await start(stack, config_path, host=host, port=port, sandbox=sandbox)
+            if on_ready is not None:
+                on_ready(running)
+            await stop.wait()
+
+    asyncio.run(main())

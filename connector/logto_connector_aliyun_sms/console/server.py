@@ -16,13 +16,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 
 from .._form_texts import form_texts, pick
 from ..config_report import check_config
-from ..kit import ConnectorError
+from ..kit import AliyunSmsConfig, ConnectorError, SendMessageData
 from ..metadata import METADATA, metadata_for, resolve_language
 from .store import MASK, ConfigStore
 
@@ -64,6 +64,9 @@ class Console:
         """Accept requests addressed to this host and port (and its loopback names)."""
         names = {host if ":" not in host else f"[{host}]", *LOOPBACK_NAMES}
         self.hosts = {f"{name}:{port}".lower() for name in names}
+
+
+CONSOLE = web.AppKey("console", Console)
 
 
 def language_of(request: web.Request) -> str:
@@ -124,7 +127,7 @@ def create_app(console: Console) -> web.Application:
         return response
 
     app = web.Application(middlewares=[guard], client_max_size=MAX_BODY)
-    app["console"] = console
+    app[CONSOLE] = console
     app.router.add_get("/", _page)
     for path in STATIC:
         app.router.add_get(path, _static)
@@ -153,7 +156,7 @@ def _refusal(console: Console, request: web.Request) -> str | None:
 
 
 async def _page(request: web.Request) -> web.Response:
-    console: Console = request.app["console"]
+    console: Console = request.app[CONSOLE]
     language = language_of(request)
     store = console.store
     names = form_texts()["languageNames"]
@@ -192,18 +195,18 @@ async def _body(request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
         raise web.HTTPBadRequest(reason="the body is not JSON") from None
     if not isinstance(body, dict) or not isinstance(body.get("config"), dict):
         raise web.HTTPBadRequest(reason='the body must be {"config": {...}}')
-    console: Console = request.app["console"]
+    console: Console = request.app[CONSOLE]
     return body, console.store.unmask(body["config"])
 
 
 async def _check(request: web.Request) -> web.Response:
     _, config = await _body(request)
-    return _scrubbed(request.app["console"], check_config(config), config.get("accessKeySecret"))
+    return _scrubbed(request.app[CONSOLE], check_config(config), config.get("accessKeySecret"))
 
 
 async def _send(request: web.Request) -> web.Response:
     body, config = await _body(request)
-    console: Console = request.app["console"]
+    console: Console = request.app[CONSOLE]
     phone = body.get("phone")
     if not isinstance(phone, str) or not PHONE.fullmatch(phone.strip()):
         raise web.HTTPBadRequest(reason="phone must be a phone number (digits, an optional +)")
@@ -216,9 +219,13 @@ async def _send(request: web.Request) -> web.Response:
         config = {**config, "endpoint": console.sandbox_endpoint}
     from ..send import send_message_async
 
-    data = {"to": phone.strip(), "type": "Generic", "payload": {"code": TEST_PAYLOAD_CODE}}
+    data: SendMessageData = {
+        "to": phone.strip(),
+        "type": "Generic",
+        "payload": {"code": TEST_PAYLOAD_CODE},
+    }
     try:
-        result = await send_message_async(data, config)
+        result = await send_message_async(data, cast(AliyunSmsConfig, config))
     except ConnectorError as error:
         from .results import explain
 
@@ -228,7 +235,7 @@ async def _send(request: web.Request) -> web.Response:
 
 async def _save(request: web.Request) -> web.Response:
     _, config = await _body(request)
-    console: Console = request.app["console"]
+    console: Console = request.app[CONSOLE]
     report = check_config(config)
     secret = config.get("accessKeySecret")
     if not report["valid"]:
