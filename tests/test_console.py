@@ -5,7 +5,10 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +16,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from aliyun_sms_sandbox import AsyncSandbox
+from logto_connector_aliyun_sms import metadata_for
+from logto_connector_aliyun_sms.cli import EXIT_USAGE, main
 from logto_connector_aliyun_sms.console import MASK, ConsoleThread
 
 SECRET = "canary-Secret-4f9e2b7c"
+PYTHON_M = (sys.executable, "-m", "logto_connector_aliyun_sms")
 
 
 class Client:
@@ -71,7 +78,7 @@ def config_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def running(config_file: Path) -> Iterator[ConsoleThread]:
-    with ConsoleThread(config_file, sandbox=True) as console:
+    with ConsoleThread(config_file, sandbox=AsyncSandbox) as console:
         yield console
 
 
@@ -276,3 +283,55 @@ def test_an_unreadable_config_file_is_reported_not_fatal(tmp_path: Path) -> None
         boot = Client(console).boot()
     assert boot["loadError"].startswith("not JSON")
     assert boot["values"] == {}
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def test_the_command_serves_until_interrupted(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALIBABA_CLOUD_")}
+    process = subprocess.Popen(
+        [*PYTHON_M, "--json", "console", "--sandbox", str(tmp_path / "c.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        while not lines or lines[-1] != "}\n":
+            line = process.stdout.readline()
+            assert line, process.stderr.read() if process.stderr else ""
+            lines.append(line)
+        started = json.loads("".join(lines))
+        assert started["ok"] is True
+        assert started["url"].startswith("http://127.0.0.1:")
+        assert started["sandbox"].startswith("http://127.0.0.1:")
+        parts = urlsplit(started["url"])
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200
+        connection.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 0
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.com"])  # noqa: S104
+def test_the_command_binds_loopback_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, host: str
+) -> None:
+    assert main(["console", str(tmp_path / "c.json"), "--host", host]) == EXIT_USAGE
+    assert "not a loopback address" in capsys.readouterr().err
+
+
+def test_the_metadata_command_takes_any_tag_and_localises_the_form(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["metadata", "--lang", "ja-JP", "--form"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["formItems"] == metadata_for("ja")["formItems"]
+    assert printed["name"] == metadata_for("ja")["name"]["ja"]
+    assert main(["metadata", "--lang", "zh-hans"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "阿里云短信服务"

@@ -8,6 +8,7 @@ import ipaddress
 from typing import Any
 
 from ._output import EXIT_OK, PROG, Output, UsageError
+from ._sandbox_package import sandbox_module
 
 NAME = "console"
 SUMMARY = "serve a local page to fill in, test-send and save a config"
@@ -70,6 +71,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
         raise UsageError(refusal, f"{PROG} {NAME}", hint="use 127.0.0.1, ::1 or localhost")
     from ..console.runner import serve
 
+    sandbox = sandbox_module("", f"{PROG} {NAME} --sandbox").AsyncSandbox if args.sandbox else None
+
     def ready(running: Any) -> None:
         sandbox = running.console.sandbox_endpoint
         out.text(f"Console: {running.url}  (config file {running.console.store.path})")
@@ -86,7 +89,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            serve(args.config, host=args.host, port=args.port, sandbox=args.sandbox, on_ready=ready)
+            serve(args.config, host=args.host, port=args.port, sandbox=sandbox, on_ready=ready)
     except (OSError, RuntimeError) as exc:
         raise UsageError(f"the console cannot start: {exc}", f"{PROG} {NAME}") from None
     return EXIT_OK

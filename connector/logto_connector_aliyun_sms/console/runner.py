@@ -16,15 +16,6 @@ from .server import Console, create_app
 from .store import ConfigStore
 
 
-def _sandbox_class() -> Any:
-    """``AsyncSandbox`` from the sandbox package, or None when it is not installed."""
-    try:
-        from aliyun_sms_sandbox import AsyncSandbox
-    except ImportError:
-        return None
-    return AsyncSandbox
-
-
 @dataclass
 class Running:
     """A started console: its URL, its state and, with a sandbox, the sandbox."""
@@ -40,18 +31,15 @@ async def start(
     *,
     host: str = "127.0.0.1",
     port: int = 0,
-    sandbox: bool = False,
+    sandbox: Any = None,
 ) -> Running:
-    """Start a console (and a sandbox) whose shutdown ``stack`` owns."""
-    box = None
-    if sandbox:
-        sandbox_class = _sandbox_class()
-        if sandbox_class is None:
-            raise RuntimeError(
-                "--sandbox needs the sandbox: install the `sandbox` extra "
-                "(pip install 'logto-connector-aliyun-sms[sandbox]')"
-            )
-        box = await stack.enter_async_context(sandbox_class())
+    """Start a console whose shutdown ``stack`` owns.
+
+    ``sandbox``: a factory of an async context manager with ``endpoint`` and
+    ``connector_config()`` (the sandbox distribution's ``AsyncSandbox``): started here, it
+    receives the test sends.
+    """
+    box = await stack.enter_async_context(sandbox()) if sandbox is not None else None
     prefill = box.connector_config() if box is not None else None
     console = Console(ConfigStore.open(config_path, prefill), box.endpoint if box else None)
     runner = web.AppRunner(create_app(console), handle_signals=False, shutdown_timeout=0.5)
@@ -68,7 +56,7 @@ async def start(
 class ConsoleThread:
     """A console (and its sandbox) served from a background thread: ``with ConsoleThread(p):``."""
 
-    def __init__(self, config_path: str | Path, *, sandbox: bool = False, port: int = 0) -> None:
+    def __init__(self, config_path: str | Path, *, sandbox: Any = None, port: int = 0) -> None:
         self._args = (config_path, sandbox, port)
         self._loop = asyncio.new_event_loop()
         self._stop: asyncio.Event | None = None
@@ -118,7 +106,7 @@ def serve(
     *,
     host: str = "127.0.0.1",
     port: int = 0,
-    sandbox: bool = False,
+    sandbox: Any = None,
     on_ready: Any = None,
 ) -> None:
     """Serve a console until Ctrl-C or SIGTERM; ``on_ready(running)`` once it listens."""
