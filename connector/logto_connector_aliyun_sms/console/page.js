@@ -62,7 +62,7 @@ function renderField(item) {
   const id = "f-" + item.key;
   const label = el("label", { class: "name", for: id }, item.label);
   if (item.required) label.append(el("span", { class: "req" }, form.ui.required));
-  if (item.tooltip) label.append(el("span", { class: "tip", title: item.tooltip }, "ⓘ"));
+  if (item.tooltip) label.append(el("span", { class: "tip", title: item.tooltip }, "i"));
   box.append(label);
   let input;
   if (item.type === "Switch") {
@@ -144,14 +144,14 @@ function showReport(report, local) {
     ul.parentElement.classList.remove("has-error", "has-warning");
   }
   $("general").replaceChildren();
-  const add = (problem, kind) => {
-    if (kind === "error" && local[problem.key]) return; // the local JSON error says it first
+  const add = (problem, kind, here) => {
+    if (!here && kind === "error" && local[problem.key]) return; // the JSON error says it first
     const ul = lists[problem.key] || $("general");
     const li = el("li", { class: kind }, problem.message);
     ul.append(li);
     if (ul.parentElement.classList.contains("field")) ul.parentElement.classList.add("has-" + kind);
   };
-  for (const [key, message] of Object.entries(local)) add({ key, message }, "error");
+  for (const [key, message] of Object.entries(local)) add({ key, message }, "error", true);
   report.errors.forEach((p) => add(p, "error"));
   report.warnings.forEach((p) => add(p, "warning"));
   const status = $("status");
