@@ -19,7 +19,8 @@ import pytest
 from aliyun_sms_sandbox import AsyncSandbox
 from logto_connector_aliyun_sms import metadata_for
 from logto_connector_aliyun_sms.cli import EXIT_USAGE, main
-from logto_connector_aliyun_sms.console import MASK, ConsoleThread
+from logto_connector_aliyun_sms.console.runner import ConsoleThread
+from logto_connector_aliyun_sms.console.store import MASK
 
 SECRET = "canary-Secret-4f9e2b7c"
 PYTHON_M = (sys.executable, "-m", "logto_connector_aliyun_sms")

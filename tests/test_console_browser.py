@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from aliyun_sms_sandbox import AsyncSandbox
-from logto_connector_aliyun_sms.console import MASK, ConsoleThread
+from logto_connector_aliyun_sms.console.runner import ConsoleThread
+from logto_connector_aliyun_sms.console.store import MASK
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
