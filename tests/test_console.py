@@ -336,3 +336,14 @@ def test_the_metadata_command_takes_any_tag_and_localises_the_form(
     assert printed["name"] == metadata_for("ja")["name"]["ja"]
     assert main(["metadata", "--lang", "zh-hans"]) == 0
     assert json.loads(capsys.readouterr().out)["name"] == "阿里云短信服务"
+
+
+def test_the_connector_does_not_import_the_console() -> None:
+    code = (
+        "import sys, logto_connector_aliyun_sms as m; m.metadata_for('ja'); "
+        "m.check_config('{}'); import logto_connector_aliyun_sms.cli as c; c.build_parser(); "
+        "print(sorted(n for n in sys.modules if n.startswith(('aiohttp', "
+        "'logto_connector_aliyun_sms.console.'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
