@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -120,6 +121,7 @@ def test_the_page_starts_with_the_sandbox_config_and_a_masked_secret(
         ("zh-TW", "", "zh-TW"),
         ("pt-BR,fr;q=0.8", "", "en"),
         ("fr;q=0.9,ko;q=0.5", "", "ko"),
+        ("ja;q=0,ko;q=0.5", "", "ko"),
         ("ja", "?lang=tr", "tr-TR"),
         ("", "", "en"),
     ],
@@ -231,6 +233,21 @@ def test_aliyuns_refusal_comes_back_with_a_hint_and_no_secret(client: Client) ->
     assert answer["error"]["aliyunCode"] == "SignatureDoesNotMatch"
     assert answer["error"]["hint"]
     assert SECRET not in json.dumps(answer)
+
+
+def test_the_hint_comes_in_the_pages_language(client: Client) -> None:
+    config = dict(form_config(client), accessKeySecret=SECRET)
+    hints = {}
+    for lang in ("en", "ja", "zh-CN"):
+        status, answer = client.post(
+            "/api/send", {"config": config, "phone": "13812345678", "lang": lang}
+        )
+        assert status == 422
+        hints[lang] = answer["error"]["hint"]
+    assert "AccessKey" in hints["en"]
+    assert re.search(r"[\u3040-\u30ff]", hints["ja"])  # kana
+    assert "请" in hints["zh-CN"]
+    assert len(set(hints.values())) == 3
 
 
 def test_save_writes_0600_only_a_valid_config(

@@ -149,6 +149,18 @@ def test_number_items_state_range_and_default_from_the_schema(language: str) -> 
         assert "{" not in item["description"]
 
 
+def test_the_schemas_defaults_are_the_ones_used() -> None:
+    from logto_connector_aliyun_sms._sdk.constants import (
+        DEFAULT_CONNECT_TIMEOUT_MS,
+        DEFAULT_READ_TIMEOUT_MS,
+    )
+
+    props = CONFIG_SCHEMA["properties"]
+    assert props["connectTimeout"]["default"] == DEFAULT_CONNECT_TIMEOUT_MS
+    assert props["readTimeout"]["default"] == DEFAULT_READ_TIMEOUT_MS
+    assert props["minSendIntervalSeconds"]["default"] == 0  # off
+
+
 def test_number_texts_follow_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     prop = dict(CONFIG_SCHEMA["properties"]["readTimeout"], maximum=654321, default=4321)
     monkeypatch.setitem(CONFIG_SCHEMA["properties"], "readTimeout", prop)

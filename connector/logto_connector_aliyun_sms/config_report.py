@@ -45,37 +45,35 @@ def check_config(config: Any) -> dict[str, Any]:
     Pointer of the value and the form item it belongs to (``""`` for the config as a whole).
     Error messages are ``validate_config``'s; no message quotes a value of the config.
     """
-    errors: list[dict[str, str]] = []
-    try:
-        validate_config(config)
-    except ConnectorError as error:
-        errors = _errors(config, error)
     try:
         parsed = _parse(config)
-    except ConnectorError:
-        parsed = None
+    except ConnectorError as error:  # not JSON text: one problem, the config as a whole
+        return {"valid": False, "errors": [_root(error)], "warnings": []}
+    errors: list[dict[str, str]] = []
+    try:
+        validate_config(parsed)
+    except ConnectorError as error:
+        errors = _errors(parsed, error)
     warnings = config_warnings(parsed) if isinstance(parsed, dict) else []
     return {"valid": not errors, "errors": errors, "warnings": warnings}
 
 
+def _root(error: ConnectorError) -> dict[str, str]:
+    data = error.data if isinstance(error.data, dict) else {}
+    return _problem([], str(data.get("message", error.code.value)))
+
+
 def _errors(config: Any, error: ConnectorError) -> list[dict[str, str]]:
+    """``validate_config``'s problems, placed: the same list, each with its pointer and key."""
     data = error.data if isinstance(error.data, dict) else {}
     listed = data.get("errors") or []
-    parsed = _parse_quietly(config)
-    if not isinstance(parsed, dict) or (listed[:1] and listed[0].get("path") == "(root)"):
-        return [_problem([], str(data.get("message", error.code.value)))]
-    found, missing, _ = config_problems(without_blank_options(parsed))
+    if not isinstance(config, dict) or (listed[:1] and listed[0].get("path") == "(root)"):
+        return [_root(error)]  # not an object, or nested too deep
+    found, missing, _ = config_problems(without_blank_options(config))
     errors = [_problem(path, f"{_path_text(path)} {message}") for path, message in found]
     if missing:
         errors.append(_problem(["templates"], missing_usage_text(missing)))
     return errors[: len(listed)] if listed else errors
-
-
-def _parse_quietly(config: Any) -> Any:
-    try:
-        return _parse(config)
-    except ConnectorError:
-        return None
 
 
 def config_warnings(config: dict[str, Any]) -> list[dict[str, str]]:

@@ -81,7 +81,7 @@ def language_of(request: web.Request) -> str:
             weight = float(quality) if quality else 1.0
         except ValueError:
             continue
-        if tag and tag != "*":
+        if tag and tag != "*" and weight > 0:
             weighted.append((-weight, len(weighted), tag))
     for _, _, tag in sorted(weighted):
         language = resolve_language(tag)
