@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -253,3 +254,41 @@ def test_wrong_types_are_left_to_the_errors() -> None:
     report = check_config(config)
     assert report["valid"] is False
     assert report["warnings"] == []
+
+
+@pytest.mark.parametrize("language", ["ja-JP", "zh-Hans", "zh-TW", "ko", "tr"])
+def test_warnings_in_the_forms_language(language: str) -> None:
+    config = make_config(accessKeySecret="LTAI5tNotASecret", signName="【Logto】")
+    config["templates"][0]["templateCode"] = "<template-code>"
+    config["templates"][1]["templateCode"] = "12345"
+    config["templates"] += [
+        {"usageType": "signin", "templateCode": "SMS_123456799"},
+        {"usageType": "bind_mfa", "templateCode": "SMS_123456798"},
+        {"usageType": "Nope", "templateCode": "SMS_123456797"},
+        {"usageType": "Generic", "templateCode": "SMS_123456796"},
+    ]
+    config["allowedCountryCodes"] = ["86", "HK"]
+    english = check_config(config)
+    local = check_config(config, language)
+    assert local["errors"] == english["errors"]  # validate_config's words
+    assert [(w["pointer"], w["key"]) for w in local["warnings"]] == [
+        (w["pointer"], w["key"]) for w in english["warnings"]
+    ]
+    kinds = 9  # every kind of warning is in this config
+    assert len({w["message"].split(" ")[0] for w in english["warnings"]}) >= 2
+    assert len(english["warnings"]) >= kinds
+    for mine, theirs in zip(local["warnings"], english["warnings"], strict=True):
+        assert mine["message"] != theirs["message"]
+        assert "{" not in mine["message"].replace("{china, overseas}", "")
+    assert "LTAI5tNotASecret" not in json.dumps(local)
+
+
+def test_every_warning_has_every_language() -> None:
+    from logto_connector_aliyun_sms._form_texts import form_texts
+
+    texts = form_texts()
+    for kind, phrase in texts["warnings"].items():
+        assert list(phrase) == texts["languages"], kind
+        fields = set(re.findall(r"\{(\w+)\}", phrase["en"]))
+        for language, text in phrase.items():
+            assert set(re.findall(r"\{(\w+)\}", text)) == fields, (kind, language)

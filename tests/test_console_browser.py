@@ -73,6 +73,14 @@ def test_the_console_end_to_end(tmp_path: Path) -> None:
             page.fill("#f-signName", "Logto Sandbox")
             expect(page.locator('ul[data-for="signName"] li')).to_have_count(0)
 
+            # a warning, in the page's language: a secret that looks like an AccessKey ID
+            page.fill("#f-accessKeySecret", "LTAI5tNotTheSecret")
+            expect(page.locator('ul[data-for="accessKeySecret"] li.warning')).to_contain_text(
+                "看起来像 AccessKey ID"
+            )
+            page.fill("#f-accessKeySecret", MASK)  # back to the saved secret, untouched
+            expect(page.locator('ul[data-for="accessKeySecret"] li')).to_have_count(0)
+
             # JSON the browser cannot parse is said at its field, in the page's language
             page.fill("#f-allowedCountryCodes", '["86", ')
             expect(page.locator('ul[data-for="allowedCountryCodes"] li.error')).to_contain_text(

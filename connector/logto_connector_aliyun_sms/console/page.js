@@ -169,7 +169,7 @@ async function check() {
   const { config, local } = collect();
   const seq = ++checkSeq;
   try {
-    const report = await post("/api/check", { config });
+    const report = await post("/api/check", { config, lang: form.lang });
     if (seq === checkSeq) showReport(report, local);
   } catch (error) {
     $("status").className = "status bad";
@@ -184,7 +184,7 @@ async function save() {
   out.textContent = "";
   if (Object.keys(local).length) { out.className = "bad"; out.textContent = form.ui.fixFirst; return; }
   try {
-    const answer = await post("/api/save", { config });
+    const answer = await post("/api/save", { config, lang: form.lang });
     if (answer.report) showReport(answer.report, local);
     if (answer.ok) {
       boot.exists = true;
@@ -241,6 +241,7 @@ async function switchLanguage(lang) {
   window.history.replaceState(null, "", url);
   renderChrome();
   renderForm();
+  check(); // the warnings, now in this language
 }
 
 for (const item of form.metadata.formItems) raw[item.key] = startValue(item);

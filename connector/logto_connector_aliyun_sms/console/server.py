@@ -187,6 +187,10 @@ async def _form(request: web.Request) -> web.Response:
     return web.json_response(form_payload(language_of(request)))
 
 
+def _language(body: dict[str, Any]) -> str:
+    return resolve_language(str(body.get("lang", "en"))[:35])
+
+
 async def _body(request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON body and its ``config`` object (secret unmasked), or a 400 answer."""
     try:
@@ -200,8 +204,9 @@ async def _body(request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 async def _check(request: web.Request) -> web.Response:
-    _, config = await _body(request)
-    return _scrubbed(request.app[CONSOLE], check_config(config), config.get("accessKeySecret"))
+    body, config = await _body(request)
+    report = check_config(config, _language(body))
+    return _scrubbed(request.app[CONSOLE], report, config.get("accessKeySecret"))
 
 
 async def _send(request: web.Request) -> web.Response:
@@ -210,8 +215,8 @@ async def _send(request: web.Request) -> web.Response:
     phone = body.get("phone")
     if not isinstance(phone, str) or not PHONE.fullmatch(phone.strip()):
         raise web.HTTPBadRequest(reason="phone must be a phone number (digits, an optional +)")
-    language = resolve_language(str(body.get("lang", "en"))[:35])
-    report = check_config(config)
+    language = _language(body)
+    report = check_config(config, language)
     secret = config.get("accessKeySecret")
     if not report["valid"]:
         return _scrubbed(console, {"ok": False, "report": report}, secret)
@@ -234,9 +239,9 @@ async def _send(request: web.Request) -> web.Response:
 
 
 async def _save(request: web.Request) -> web.Response:
-    _, config = await _body(request)
+    body, config = await _body(request)
     console: Console = request.app[CONSOLE]
-    report = check_config(config)
+    report = check_config(config, _language(body))
     secret = config.get("accessKeySecret")
     if not report["valid"]:
         return _scrubbed(console, {"ok": False, "report": report}, secret)
