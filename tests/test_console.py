@@ -182,7 +182,14 @@ def test_a_rebound_host_cannot_read_the_page(client: Client) -> None:
 
 @pytest.mark.parametrize(
     ("body", "status"),
-    [(b"{not json", 400), (b"[]", 400), (b'{"config": []}', 400), (b'{"config": "x"}', 400)],
+    [
+        (b"{not json", 400),
+        (b"[]", 400),
+        (b'{"config": []}', 400),
+        (b'{"config": "x"}', 400),
+        (b'{"config": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", 400),
+        (b"\xff\xfe", 400),
+    ],
 )
 def test_malformed_bodies(client: Client, body: bytes, status: int) -> None:
     for path in ("/api/check", "/api/send", "/api/save"):

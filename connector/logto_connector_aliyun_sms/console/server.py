@@ -195,7 +195,7 @@ async def _body(request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON body and its ``config`` object (secret unmasked), or a 400 answer."""
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past what json can read
         raise web.HTTPBadRequest(reason="the body is not JSON") from None
     if not isinstance(body, dict) or not isinstance(body.get("config"), dict):
         raise web.HTTPBadRequest(reason='the body must be {"config": {...}}')
