@@ -33,6 +33,7 @@ function startValue(item) {
 function renderChrome() {
   const ui = form.ui;
   document.documentElement.lang = form.lang;
+  document.title = ui.title;
   $("title").textContent = ui.title;
   $("language-label").textContent = ui.language;
   $("intro").textContent = ui.intro;
