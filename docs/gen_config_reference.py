@@ -9,16 +9,16 @@ outside the markers is hand-written. Usage::
     .venv/bin/python docs/gen_config_reference.py          # rewrite the tables in place
     .venv/bin/python docs/gen_config_reference.py --check  # exit 1 if a table is out of date
 
-English descriptions come from the schema itself. Japanese and Chinese ones live in
-``TRANSLATIONS`` below, keyed by property path, each with a fingerprint of the English text it
-was translated from: when the schema's description changes, the fingerprint no longer matches
-and ``--check`` (and ``tests/test_docs.py``) fail until the translation is updated.
+English descriptions come from the schema itself. The other languages come from the package's
+``form_texts.json`` (the same texts ``schema_for(language)`` uses), keyed by JSON Pointer, each
+with a fingerprint of the English title and description it was translated from: when the
+schema's text changes, the fingerprint no longer matches and ``--check`` (and
+``tests/test_docs.py``) fail until the translation is updated.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from logto_connector_aliyun_sms import CONFIG_SCHEMA
+from logto_connector_aliyun_sms._form_texts import fingerprint, form_texts
 from logto_connector_aliyun_sms.aliyun_errors import ADVICE, ANSWERS, hint
+from logto_connector_aliyun_sms.schema_texts import described_nodes, translation
 
 DOCS = Path(__file__).resolve().parent
 SCHEMA_FILE = DOCS.parent / "schema" / "aliyun-sms-connector.schema.json"
@@ -60,167 +62,9 @@ WORDS = {
     "no": {"en": "no", "ja": "いいえ", "zh-CN": "否"},
 }
 
-# --- config descriptions: path -> (fingerprint of the English text, translations) -------------
-
-TRANSLATIONS: dict[str, tuple[str, dict[str, str]]] = {
-    "accessKeyId": (
-        "9ffb9dd7",
-        {
-            "ja": "SMS の送信を許可した RAM ユーザーの AccessKey ID"
-            "（AliyunDysmsFullAccess、またはそれより狭いポリシー）。",
-            "zh-CN": "有权发送短信的 RAM 用户的 AccessKey ID"
-            "（授予 AliyunDysmsFullAccess 或更小范围的权限策略）。",
-        },
-    ),
-    "accessKeySecret": (
-        "f7d79fa7",
-        {
-            "ja": "accessKeyId に対応する AccessKey Secret。機密情報であり、表示・ログ出力・"
-            "エコーされることはありません。",
-            "zh-CN": "与 accessKeyId 配对的 AccessKey Secret。属于机密信息，"
-            "不会被显示、记录到日志或回显。",
-        },
-    ),
-    "signName": (
-        "c5fabfff",
-        {
-            "ja": "審査済みの SMS 署名名（签名名称）。すべてのテンプレートで共通で、"
-            "本文の前に【signName】として表示されます。",
-            "zh-CN": "审核通过的短信签名名称，所有模板共用；短信正文前会显示为【signName】。",
-        },
-    ),
-    "templates": (
-        "791ab7a6",
-        {
-            "ja": "用途（usageType）ごとに 1 件。Register、SignIn、ForgotPassword、"
-            "Generic は必須で、"
-            "テンプレートのない用途のメッセージには Generic のテンプレートが使われます。",
-            "zh-CN": "每种用途（usageType）一项。必须包含 Register、SignIn、ForgotPassword 和 "
-            "Generic；没有对应模板的消息类型使用 Generic 模板。",
-        },
-    ),
-    "templates[].usageType": (
-        "248e16e4",
-        {
-            "ja": "このテンプレートを使う Logto のメッセージ種別："
-            "SignIn、Register、ForgotPassword、"
-            "Generic、OrganizationInvitation、UserPermissionValidation、BindNewIdentifier、"
-            "MfaVerification、BindMfa のいずれか。",
-            "zh-CN": "该模板服务的 Logto 消息类型：SignIn、Register、ForgotPassword、Generic、"
-            "OrganizationInvitation、UserPermissionValidation、BindNewIdentifier、"
-            "MfaVerification 或 BindMfa。",
-        },
-    ),
-    "templates[].templateCode": (
-        "7d627e2c",
-        {
-            "ja": "審査済みのテンプレートコード（模板 CODE、例：SMS_123456789）。または "
-            "{china, overseas} の組で、中国本土の番号には国内テンプレート、それ以外には"
-            "国際テンプレートを使います。",
-            "zh-CN": "审核通过的模板CODE，例如 SMS_123456789；也可以写成 {china, overseas}，"
-            "中国大陆号码使用国内模板，其余号码使用国际模板。",
-        },
-    ),
-    "templates[].templateCode.china": (
-        "1c46f3ab",
-        {
-            "ja": "中国本土の番号に使うテンプレートコード。",
-            "zh-CN": "用于中国大陆号码的模板CODE。",
-        },
-    ),
-    "templates[].templateCode.overseas": (
-        "9cd299cf",
-        {
-            "ja": "それ以外のすべての番号に使うテンプレートコード（国際／香港・マカオ・台湾向け"
-            "テンプレート）。",
-            "zh-CN": "用于其他所有号码的模板CODE（国际/港澳台消息模板）。",
-        },
-    ),
-    "templates[].type": (
-        "5d1020ef",
-        {
-            "ja": "Aliyun のテンプレート種別：0 通知、1 プロモーション、2 認証コード（既定）、"
-            "6 国際、7 数字のみ。",
-            "zh-CN": "阿里云模板类型：0 短信通知，1 推广短信，2 验证码（默认），6 国际/港澳台消息，"
-            "7 数字短信。",
-        },
-    ),
-    "strictPhoneRegionNumberCheck": (
-        "a42879f8",
-        {
-            "ja": "true のとき、すべての電話番号が国番号付きであるとみなし、その国番号だけで"
-            "中国本土の番号かどうかを判定します。国番号なしで保存されたユーザーは"
-            "サインインできなくなる場合があります。",
-            "zh-CN": "为 true 时，假定每个手机号都带有国家/地区代码，且仅凭该代码判断是否为"
-            "中国大陆号码。未带国家代码保存的用户可能因此无法登录。",
-        },
-    ),
-    "endpoint": (
-        "e2300c5c",
-        {
-            "ja": "送信先：パスを含まないホスト名、host:port、または URL。"
-            "空または未指定なら HTTPS の "
-            "dysmsapi.aliyuncs.com。国際サイトのアカウントは "
-            "dysmsapi.ap-southeast-1.aliyuncs.com などのリージョンエンドポイントを使います。"
-            "平文の http:// はサンドボックスのようなループバックアドレス"
-            "（localhost、127.0.0.0/8、[::1]）に限り使えます。",
-            "zh-CN": "发送地址：不含路径的主机名、host:port 或 URL。为空或不设置时通过 HTTPS 访问 "
-            "dysmsapi.aliyuncs.com；国际站账号使用地域接入点，例如 "
-            "dysmsapi.ap-southeast-1.aliyuncs.com。明文 http:// 仅允许用于回环地址"
-            "（localhost、127.0.0.0/8、[::1]），例如沙箱。",
-        },
-    ),
-    "connectTimeout": (
-        "4d8b9f84",
-        {
-            "ja": "エンドポイントへの接続を待つミリ秒数（既定 5000）。",
-            "zh-CN": "等待与接入点建立连接的毫秒数（默认 5000）。",
-        },
-    ),
-    "readTimeout": (
-        "e0aabd72",
-        {
-            "ja": "リクエスト送信後、Aliyun の応答を待つミリ秒数（既定 10000）。",
-            "zh-CN": "请求发出后等待阿里云应答的毫秒数（默认 10000）。",
-        },
-    ),
-    "allowedCountryCodes": (
-        "b0a8397b",
-        {
-            "ja": 'これらの国の番号にだけ送信します：国番号（"86"、"+852"）または '
-            'ISO 3166 の地域コード（"CN"、"HK"）。空または未指定ならすべての国。'
-            "SMS ポンピングに対する最初の防御であり、不正検知システムではありません。",
-            "zh-CN": '只向这些国家/地区的号码发送：国际电话区号（"86"、"+852"）或 '
-            'ISO 3166 地区代码（"CN"、"HK"）。为空或不设置时不限国家。'
-            "这是防范短信盗刷（SMS pumping）的第一道防线，并不能替代风控系统。",
-        },
-    ),
-    "allowedCountryCodes[]": (
-        "9a4e146d",
-        {
-            "ja": '国番号（"86"、"+852"）または 2 文字の ISO 3166 地域コード（"CN"）。',
-            "zh-CN": '国际电话区号（"86"、"+852"）或两个字母的 ISO 3166 地区代码（"CN"）。',
-        },
-    ),
-    "minSendIntervalSeconds": (
-        "ea4be205",
-        {
-            "ja": "同じ番号への 2 通のメッセージの最小間隔（秒）。このプロセスの中で適用されます"
-            "（0 または未指定で無効）。自前のスロットリングを持たないホスト向け。",
-            "zh-CN": "向同一号码发送两条消息之间的最小间隔（秒），在当前进程内执行"
-            "（0 或不设置表示关闭）。适用于自身没有限流机制的宿主。",
-        },
-    ),
-}
-
 # --- the error table: Aliyun code -> advice group, advice group -> what to do ------------------
 
 # --- rendering ---------------------------------------------------------------------------------
-
-
-def fingerprint(text: str) -> str:
-    """The first 8 hex digits of the text's SHA-256: what a translation was made from."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def _cell(text: str) -> str:
@@ -287,6 +131,8 @@ def _type(node: dict[str, Any], lang: str) -> str:
     if "enum" in node:
         return " \\| ".join(f"`{value}`" for value in node["enum"])
     kind = node.get("type", "")
+    if isinstance(kind, list):  # ["integer", "null"]: null means absent, as documented
+        kind = next(k for k in kind if k != "null")
     if kind == "array":
         items = node.get("items", {})
         name = items["$ref"].rsplit("/", 1)[-1] if "$ref" in items else items.get("type", "")
@@ -301,26 +147,33 @@ def _type(node: dict[str, Any], lang: str) -> str:
     return text
 
 
-def description(path: str, node: dict[str, Any], lang: str) -> str:
+def pointers(schema: dict[str, Any]) -> dict[int, str]:
+    """The JSON Pointer of every described node of ``schema``, by the node's identity."""
+    return {id(node): pointer for pointer, node in described_nodes(schema)}
+
+
+def description(node: dict[str, Any], pointer: str, lang: str) -> str:
     """The description of one key in one language (English straight from the schema)."""
     english: str = node.get("description", "")
     if lang == "en":
         return english
-    return TRANSLATIONS[path][1][lang]
+    return translation(pointer, lang)[1] or english
 
 
 def render_config_table(lang: str) -> str:
     """The config reference table for one language, as Markdown."""
     head = HEADERS[CONFIG_TABLE][lang]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for path, node, required in config_rows():
+    schema = load_schema()
+    where = pointers(schema)
+    for path, node, required in config_rows(schema):
         default = f"`{str(node['default']).lower()}`" if "default" in node else ""
         cells = [
             f"`{path}`",
             _type(node, lang),
             "✓" if required else "",
             default,
-            _cell(description(path, node, lang)),
+            _cell(description(node, where[id(node)], lang)),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -344,25 +197,29 @@ def render_error_table(lang: str) -> str:
 def problems() -> list[str]:
     """What keeps the tables from being generated faithfully: missing or stale translations."""
     found = []
-    paths = {path: node for path, node, _ in config_rows()}
-    for path, node in paths.items():
-        if "description" not in node:
-            found.append(f"schema: {path} has no description")
-            continue
-        if path not in TRANSLATIONS:
-            found.append(f"TRANSLATIONS: {path} is missing")
-            continue
-        source, texts = TRANSLATIONS[path]
-        if source != fingerprint(node["description"]):
-            found.append(
-                f"TRANSLATIONS: {path} was translated from an older English description "
-                f"(fingerprint {source}, now {fingerprint(node['description'])})"
-            )
-        found.extend(
-            f"TRANSLATIONS: {path} has no {lang}" for lang in LANGS[1:] if lang not in texts
-        )
+    schema = load_schema()
+    where = pointers(schema)
+    for path, node, _ in config_rows(schema):
+        if "description" not in node or "title" not in node:
+            found.append(f"schema: {path} needs a title and a description")
+    entries = form_texts()["schema"]
+    for pointer, node in described_nodes(schema):
+        entry = entries.get(pointer)
+        if entry is not None:
+            now = fingerprint(node.get("title", ""), node["description"])
+            if entry["source"] != now:
+                found.append(
+                    f"form_texts.json: {pointer or '(root)'} was translated from an older English "
+                    f"text (fingerprint {entry['source']}, now {now})"
+                )
+        for lang in form_texts()["languages"][1:]:
+            title, text = translation(pointer, lang)
+            if text is None or (title is None and "title" in node):
+                found.append(f"form_texts.json: {pointer or '(root)'} has no {lang}")
     found.extend(
-        f"TRANSLATIONS: {path} is not in the schema" for path in TRANSLATIONS if path not in paths
+        f"form_texts.json: {pointer} is not in the schema"
+        for pointer in entries
+        if pointer not in where.values()
     )
     found.extend(
         f"aliyun_errors: {code} has no {lang} hint"

@@ -39,6 +39,9 @@ CHECK = textwrap.dedent(
         "readme_text": m.asset_bytes(m.METADATA["readme"]).decode("utf-8"),
         "validated": m.validate_config(config)["templates"][0],
         "typed": (package / "py.typed").is_file(),
+        "form_label": m.metadata_for("ja-JP")["formItems"][2]["label"],
+        "schema_path": str(m.schema_path()),
+        "console_files": sorted(p.name for p in (package / "console").iterdir()),
     }))
     """
 )
@@ -79,6 +82,9 @@ def test_the_wheel_holds_the_schema_as_a_real_file(dist: Path) -> None:
         names = set(wheel.namelist())
         for name in ("config.schema.json", "aliyun.svg", "README.md", "py.typed", "__init__.py"):
             assert f"{PACKAGE}/{name}" in names
+        for name in ("form_texts.json", "console/page.html", "console/page.js", "console/page.css"):
+            assert f"{PACKAGE}/{name}" in names
+        assert f"{PACKAGE}/console/ui_texts.json" in names
         info = wheel.getinfo(f"{PACKAGE}/config.schema.json")
         assert (info.external_attr >> 16) & 0o170000 != 0o120000, "stored as a symlink"
         assert wheel.read(f"{PACKAGE}/config.schema.json") == SCHEMA_FILE.read_bytes()
@@ -150,3 +156,6 @@ def test_installed_in_a_fresh_virtualenv(dist: Path, tmp_path: Path) -> None:
     assert found["readme_text"].startswith("# Aliyun Short Message Service connector")
     assert found["validated"] == {"usageType": "SignIn", "templateCode": "SMS_1", "type": 2}
     assert found["typed"] is True
+    assert found["form_label"] == "署名名"
+    assert Path(found["schema_path"]) == package / "config.schema.json"
+    assert {"page.html", "page.js", "page.css", "ui_texts.json"} <= set(found["console_files"])

@@ -7,6 +7,7 @@ import logging
 
 from ._schema import CONFIG_SCHEMA
 from .config import validate_config
+from .config_report import check_config
 from .connector import AliyunSmsConnector, create_connector
 from .kit import (
     AliyunSmsConfig,
@@ -19,7 +20,8 @@ from .kit import (
     TemplateCode,
     TemplateType,
 )
-from .metadata import METADATA, asset_bytes, asset_path
+from .metadata import METADATA, asset_bytes, asset_path, metadata_for, resolve_language
+from .schema_texts import schema_for, schema_path
 from .send import send_message, send_message_async, warm_up
 
 __version__ = "0.1.0"
@@ -43,7 +45,12 @@ __all__ = [
     "__version__",
     "asset_bytes",
     "asset_path",
+    "check_config",
     "create_connector",
+    "metadata_for",
+    "resolve_language",
+    "schema_for",
+    "schema_path",
     "send_message",
     "send_message_async",
     "validate_config",

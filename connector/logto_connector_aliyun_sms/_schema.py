@@ -22,20 +22,23 @@ def _read_json(path: str) -> Any:
         return json.load(file)
 
 
-def _load_schema() -> dict[str, Any]:
+def _load_schema() -> tuple[str, dict[str, Any]]:
+    """The schema file's path and contents."""
     here = os.path.dirname(os.path.realpath(__file__))
+    path = os.path.realpath(os.path.join(here, _SCHEMA_FILE))
     try:
-        schema: Any = _read_json(os.path.join(here, _SCHEMA_FILE))
+        schema: Any = _read_json(path)
     except (OSError, ValueError):
         # A checkout where the symlink became a plain text file (git without symlink support):
         # read the canonical file in the source tree instead.
-        schema = _read_json(os.path.join(here, os.pardir, os.pardir, _REPO_SCHEMA))
+        path = os.path.realpath(os.path.join(here, os.pardir, os.pardir, _REPO_SCHEMA))
+        schema = _read_json(path)
     if not isinstance(schema, dict):  # pragma: no cover - the shipped file is an object
         raise TypeError(f"{_SCHEMA_FILE} does not hold a JSON object")
-    return schema
+    return path, schema
 
 
-CONFIG_SCHEMA: dict[str, Any] = _load_schema()
+SCHEMA_FILE, CONFIG_SCHEMA = _load_schema()
 """The JSON Schema (draft 2020-12) of the connector config, as shipped in the package."""
 
 PROPS: dict[str, Any] = CONFIG_SCHEMA["properties"]
@@ -43,6 +46,8 @@ TEMPLATE_PROPS: dict[str, Any] = CONFIG_SCHEMA["$defs"]["template"]["properties"
 TEMPLATE_TYPES = frozenset(TEMPLATE_PROPS["type"]["enum"])
 ENDPOINT_RE = re.compile(PROPS["endpoint"]["pattern"])
 COUNTRY_RE = re.compile(PROPS["allowedCountryCodes"]["items"]["pattern"])
+NULLABLE = frozenset(k for k, p in PROPS.items() if "null" in p["type"])
+"""This connector's own optional keys (Logto lacks them): ``None`` there means absent."""
 STRING_KEYS = ("accessKeyId", "accessKeySecret", "signName")
 INT_KEYS = ("connectTimeout", "readTimeout")
 

@@ -28,6 +28,7 @@ from ._schema import (
     DEFAULT_TEMPLATE_TYPE,
     INT_KEYS,
     MAX_DEPTH,
+    NULLABLE,
     REQUIRED_USAGE_TYPES,
     STRING_KEYS,
     depth_ok,
@@ -92,7 +93,7 @@ def _problems(config: Any) -> Iterator[tuple[list[Any], str]]:
         if _said_by_type(error):
             continue
         explained = list(_explain(error))
-        if not explained and error.validator != "contains":
+        if not explained and error.validator not in ("contains", "const"):
             explained = [(list(error.absolute_path), "is invalid")]
         yield from explained
 
@@ -109,7 +110,7 @@ def _said_by_type(error: Any) -> bool:
 def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
     path = list(error.absolute_path)
     kind = error.validator
-    if kind == "contains":
+    if kind in ("contains", "const") and path == ["templates"]:
         return  # reported once, naming every missing usage type, by the caller
     if kind == "oneOf" and path[-1:] == ["templateCode"]:
         if isinstance(error.instance, dict):
@@ -128,7 +129,9 @@ def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
                 yield [*path, name], "is required"
         return
     if kind == "type":
-        yield path, f"must be {_TYPE_NAMES.get(error.validator_value, error.validator_value)}"
+        declared = error.validator_value
+        kind = declared if isinstance(declared, str) else next(k for k in declared if k != "null")
+        yield path, f"must be {_TYPE_NAMES.get(kind, kind)}"
     elif kind == "minLength":
         yield path, "must not be empty"
     elif kind == "enum":
@@ -146,7 +149,7 @@ def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
         yield path, f"is invalid ({kind})"
 
 
-def _missing_usage_types(config: dict[str, Any]) -> list[str]:
+def _missing(config: dict[str, Any]) -> list[str]:
     templates = config.get("templates")
     if not isinstance(templates, list):
         return []
@@ -216,26 +219,22 @@ def validate_config(config: Any) -> AliyunSmsConfig:
     config = _parse(config)
     if not isinstance(config, dict):
         raise _invalid(f"config must be a JSON object, not {_json_type(config)}")
+    config = without_blank_options(config)
     fast = fast_validate(config)
     if fast is not None:
         return fast
     if not depth_ok(config):
         raise _invalid(f"config is nested deeper than {MAX_DEPTH} levels")
-    collected = list(islice(chain(_non_finite(config), _problems(config)), _MAX_COLLECTED + 1))
-    truncated = len(collected) > _MAX_COLLECTED
-    found = sorted(collected[:_MAX_COLLECTED], key=_path_order)
-    problems = [(_path_text(path), message) for path, message in found]
-    missing = _missing_usage_types(config)
-    if not problems and not missing:
+    found, missing, truncated = config_problems(config)
+    if not found and not missing:
         if not _validator().is_valid(config):  # pragma: no cover - defence in depth
             raise _invalid("Invalid config")
         return _with_defaults(config)
-    errors = [{"path": path, "message": message} for path, message in _unique(problems)]
+    errors = [{"path": _path_text(path), "message": message} for path, message in found]
     texts = [f"{e['path']} {e['message']}" for e in errors]
     if missing:
-        logto_text = f"Template with UsageType ({', '.join(missing)}) should be provided!"
-        errors.append({"path": "templates", "message": logto_text})
-        texts.append(logto_text)
+        errors.append({"path": "templates", "message": missing_usage_text(missing)})
+        texts.append(missing_usage_text(missing))
     shown = texts[:MAX_LISTED_ERRORS]
     more = f"; and {len(texts) - len(shown)} more" if len(texts) > len(shown) else ""
     count = str(len(texts))
@@ -249,12 +248,34 @@ def validate_config(config: Any) -> AliyunSmsConfig:
     )
 
 
+def without_blank_options(config: dict[str, Any]) -> dict[str, Any]:
+    """``config`` without this connector's optional keys that hold ``None`` (absent)."""
+    if None not in config.values():
+        return config
+    return {k: v for k, v in config.items() if not (v is None and k in NULLABLE)}
+
+
+Problem = tuple[list[Any], str]
+"""(path as keys and indexes, message): one thing wrong with a config."""
+
+
+def config_problems(config: dict[str, Any]) -> tuple[list[Problem], list[str], bool]:
+    """The problems of a config object (nested at most MAX_DEPTH): the schema's, in path
+    order and each once; the required usage types it lacks; whether the list was cut short."""
+    collected = list(islice(chain(_non_finite(config), _problems(config)), _MAX_COLLECTED + 1))
+    truncated = len(collected) > _MAX_COLLECTED
+    found = sorted(collected[:_MAX_COLLECTED], key=_path_order)
+    unique = dict.fromkeys((tuple(path), message) for path, message in found)
+    return [(list(path), message) for path, message in unique], _missing(config), truncated
+
+
+def missing_usage_text(missing: list[str]) -> str:
+    """The problem of missing usage types, worded the way Logto words it."""
+    return f"Template with UsageType ({', '.join(missing)}) should be provided!"
+
+
 def _path_order(problem: tuple[list[Any], str]) -> list[tuple[int, Any]]:
     return [(0, part) if isinstance(part, int) else (1, str(part)) for part in problem[0]]
-
-
-def _unique(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return list(dict.fromkeys(problems))
 
 
 def _json_type(value: Any) -> str:

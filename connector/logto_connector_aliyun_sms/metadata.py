@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from typing import TYPE_CHECKING, Any
 
 from .kit import TemplateType
@@ -139,6 +141,86 @@ METADATA: dict[str, Any] = {
     ],
 }
 """Logto ``ConnectorMetadata`` for this connector (camelCase keys, as JSON)."""
+
+
+TEMPLATES_EXAMPLE: list[dict[str, Any]] = [
+    {"usageType": "SignIn", "templateCode": "SMS_123456789"},
+    {"usageType": "Register", "templateCode": "SMS_123456790"},
+    {"usageType": "ForgotPassword", "templateCode": "SMS_123456791"},
+    {
+        "usageType": "Generic",
+        "templateCode": {"china": "SMS_123456792", "overseas": "SMS_223456793"},
+    },
+]
+"""The worked example the ``templates`` help text shows (a config with it passes silently)."""
+
+# Chinese tags by script or region, to the two Chinese texts there are.
+_CHINESE = {
+    "hans": "zh-CN",
+    "cn": "zh-CN",
+    "sg": "zh-CN",
+    "my": "zh-CN",
+    "hant": "zh-TW",
+    "tw": "zh-TW",
+    "hk": "zh-TW",
+    "mo": "zh-TW",
+}
+
+
+def resolve_language(tag: str) -> str:
+    """The supported language that best fits a BCP 47 tag; ``"en"`` when none does.
+
+    Case-insensitive, ``_`` read as ``-``: ``ja-JP`` -> ``ja``, ``tr`` -> ``tr-TR``,
+    ``zh-Hans``/``zh-SG`` -> ``zh-CN``, ``zh-Hant``/``zh-HK`` -> ``zh-TW``, ``pt-BR`` -> ``en``.
+    The supported languages are those of ``METADATA["name"]``.
+    """
+    known: list[str] = list(METADATA["name"])
+    subtags = str(tag).strip().lower().replace("_", "-").split("-")
+    for candidate in known:
+        if candidate.lower() == "-".join(subtags):
+            return candidate
+    if subtags[0] == "zh":
+        script = next((_CHINESE[s] for s in subtags[1:] if len(s) == 4 and s in _CHINESE), None)
+        region = next((_CHINESE[s] for s in subtags[1:] if s in _CHINESE), "zh-CN")
+        chinese = script or region
+        if chinese in known:
+            return chinese
+    same = [k for k in known if k.split("-")[0].lower() == subtags[0]]
+    return same[0] if same else "en"
+
+
+def metadata_for(language: str) -> dict[str, Any]:
+    """``METADATA`` with every label, placeholder, description and tooltip in one language.
+
+    ``language`` is any BCP 47 tag (see ``resolve_language``). Number items state their range
+    and default as the schema gives them; ``templates`` carries a worked example. The result is
+    a new dict in Logto's ``ConnectorMetadata`` shape (``name`` and ``description`` keep every
+    language, as Logto's i18n phrases do).
+    """
+    from ._form_texts import form_texts, pick
+    from ._schema import CONFIG_SCHEMA
+
+    lang = resolve_language(language)
+    texts = form_texts()["form"]
+    metadata = copy.deepcopy(METADATA)
+    for item in metadata["formItems"]:
+        key = item["key"]
+        text = texts[key]
+        prop = CONFIG_SCHEMA["properties"][key]
+        item["label"] = pick(text["label"], lang)
+        if "placeholder" in text:
+            item["placeholder"] = pick(text["placeholder"], lang)
+        elif key == "templates":
+            item["placeholder"] = json.dumps(TEMPLATES_EXAMPLE[:1], ensure_ascii=False)
+        elif "default" in prop:
+            item["placeholder"] = str(prop["default"])
+        example = json.dumps(TEMPLATES_EXAMPLE, ensure_ascii=False)
+        description = pick(text["description"], lang).replace("{example}", example)
+        for bound in ("minimum", "maximum", "default"):
+            description = description.replace("{" + bound + "}", str(prop.get(bound, "")))
+        item["description"] = description
+        item["tooltip"] = pick(text["tooltip"], lang)
+    return metadata
 
 
 def asset_path(name: str) -> Path:

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..metadata import METADATA
+from ..metadata import METADATA, metadata_for, resolve_language
 from ._output import EXIT_OK, PROG, Output, UsageError, exit_codes_help
 
 NAME = "metadata"
-
-# Chinese tags by script or region, to the two Chinese texts METADATA has.
-_CHINESE = {
-    **dict.fromkeys(("hans", "sg", "my"), "zh-CN"),
-    **dict.fromkeys(("hant", "hk", "mo"), "zh-TW"),
-}
 
 
 def known_tags() -> list[str]:
@@ -22,23 +16,15 @@ def known_tags() -> list[str]:
 
 
 def resolve_lang(tag: str) -> str:
-    """The metadata language for ``tag`` (case-insensitive; ``tr`` finds ``tr-TR``, ``zh`` and
-    ``zh-Hans`` find ``zh-CN``, ``zh-Hant`` and ``zh-HK`` find ``zh-TW``)."""
-    known = known_tags()
-    for candidate in known:
-        if candidate.lower() == tag.lower():
-            return candidate
-    subtags = tag.lower().replace("_", "-").split("-")
-    if subtags[0] == "zh":
-        chinese = next((_CHINESE[s] for s in subtags[1:] if s in _CHINESE), "zh-CN")
-        if chinese in known:
-            return chinese
-    primary = [k for k in known if k.split("-")[0].lower() == subtags[0]]
-    if len(primary) == 1 and len(subtags) == 1:
-        return primary[0]
-    raise UsageError(
-        f"unknown language tag {tag!r}; known tags: {', '.join(known)}", f"{PROG} metadata"
-    )
+    """``resolve_language(tag)``, except that a language with no texts at all is a usage error
+    (``pt-BR`` would quietly be English: a typo such as ``jp`` should not)."""
+    language = resolve_language(tag)
+    if language == "en" and tag.lower().replace("_", "-").split("-")[0] != "en":
+        raise UsageError(
+            f"unknown language tag {tag!r}; known tags: {', '.join(known_tags())}",
+            f"{PROG} metadata",
+        )
+    return language
 
 
 SUMMARY = "print the connector's metadata (Logto ConnectorMetadata) as JSON"
@@ -47,7 +33,8 @@ DESCRIPTION = (
     "as JSON. An admin console renders the connector's form from it."
 )
 EPILOG = (
-    f"examples:\n  {PROG} metadata\n  {PROG} metadata --lang zh-CN\n\n"
+    f"examples:\n  {PROG} metadata\n  {PROG} metadata --lang zh-CN\n"
+    f"  {PROG} metadata --lang ja-JP --form\n\n"
     "The output is JSON with or without --json.\n\n" + exit_codes_help()
 )
 
@@ -58,7 +45,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--lang",
         metavar="TAG",
         help="reduce `name` and `description` to this language's text, falling back to en "
-        f"(known: {', '.join(known_tags())}); an unknown tag is an error (exit 2)",
+        f"(known: {', '.join(known_tags())}; ja-JP, zh-Hans and the like find theirs); an "
+        "unknown language is an error (exit 2)",
+    )
+    parser.add_argument(
+        "--form",
+        action="store_true",
+        help="with --lang: the form items' labels, placeholders, help and tooltips in that "
+        "language too (metadata_for)",
     )
 
 
@@ -67,6 +61,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
     metadata = dict(METADATA)
     if args.lang is not None:
         lang = resolve_lang(args.lang)
+        if args.form:
+            metadata = metadata_for(lang)
         for key in ("name", "description"):
             texts: dict[str, str] = METADATA[key]
             metadata[key] = texts.get(lang, texts["en"])
