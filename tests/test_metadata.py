@@ -224,14 +224,17 @@ def test_form_items_and_schema_properties_match() -> None:
 
 def test_form_types_fit_the_schema_types() -> None:
     fitting = {
-        "string": {"Text", "MultilineText"},
+        "string": {"Text", "MultilineText", "Select"},
         "boolean": {"Switch"},
         "integer": {"Number"},
         "number": {"Number"},
         "array": {"Json", "MultiSelect"},
     }
     for key, prop in aliyun_sms.CONFIG_SCHEMA["properties"].items():
-        assert form_item(key)["type"] in fitting[prop["type"]], key
+        item = form_item(key)
+        assert item["type"] in fitting[prop["type"]], key
+        if item["type"] == "Select":  # offers exactly the schema's choices
+            assert [choice["value"] for choice in item["selectItems"]] == prop["enum"], key
 
 
 def test_metadata_is_json() -> None:
