@@ -44,7 +44,14 @@ TEMPLATE_TYPES = frozenset(TEMPLATE_PROPS["type"]["enum"])
 ENDPOINT_RE = re.compile(PROPS["endpoint"]["pattern"])
 COUNTRY_RE = re.compile(PROPS["allowedCountryCodes"]["items"]["pattern"])
 STRING_KEYS = ("accessKeyId", "accessKeySecret", "signName")
-INT_KEYS = ("connectTimeout", "readTimeout")
+INT_KEYS = (
+    "connectTimeout",
+    "readTimeout",
+    "maxMessagesPerNumberPerDay",
+    "maxMessagesPerIpPerHour",
+    "maxMessagesPerCountryPerHour",
+)
+FAIL_MODES = frozenset(PROPS["limitsFailMode"]["enum"])
 
 
 def bounds(key: str) -> tuple[float, float]:

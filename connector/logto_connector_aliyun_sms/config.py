@@ -297,6 +297,8 @@ def _with_defaults(config: dict[str, Any]) -> AliyunSmsConfig:
             result[key] = int(config[key])
     if "allowedCountryCodes" in config:
         result["allowedCountryCodes"] = [str(code) for code in config["allowedCountryCodes"]]
+    if "limitsFailMode" in config:
+        result["limitsFailMode"] = str(config["limitsFailMode"])
     if "minSendIntervalSeconds" in config:
         interval = config["minSendIntervalSeconds"]
         result["minSendIntervalSeconds"] = (
