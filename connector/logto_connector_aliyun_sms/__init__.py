@@ -19,6 +19,7 @@ from .kit import (
     TemplateCode,
     TemplateType,
 )
+from .limits import configure_limits, reset_limits, use_redis
 from .metadata import METADATA, asset_bytes, asset_path
 from .send import send_message, send_message_async, warm_up
 
@@ -43,9 +44,12 @@ __all__ = [
     "__version__",
     "asset_bytes",
     "asset_path",
+    "configure_limits",
     "create_connector",
+    "reset_limits",
     "send_message",
     "send_message_async",
+    "use_redis",
     "validate_config",
     "warm_up",
 ]

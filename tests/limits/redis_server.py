@@ -56,9 +56,7 @@ class RedisServer:
         """Start the server (on the same port as before) and wait until it answers PING."""
         args = [self.executable, "--port", str(self.port), "--bind", "127.0.0.1"]
         args += ["--save", "", "--appendonly", "no", "--dir", self._dir]
-        self._process = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        self._process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while not _pong(self.port):
             if self._process.poll() is not None or time.monotonic() > deadline:
