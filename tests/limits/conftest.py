@@ -13,14 +13,27 @@ from logto_connector_aliyun_sms import limits
 
 
 @pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """One redis-server for the session; skipped when missing, unless CI requires it."""
+def redis_executable() -> str:
+    """Path of redis-server; skipped when missing, unless CI requires it."""
     path = redis_server_path()
     if path is None:
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(f"redis-server is not installed and {REQUIRE_ENV}=1")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with RedisServer(path) as server:
+    return path
+
+
+@pytest.fixture(scope="session")
+def redis_server(redis_executable: str) -> Iterator[RedisServer]:
+    """One redis-server for the session."""
+    with RedisServer(redis_executable) as server:
+        yield server
+
+
+@pytest.fixture
+def own_redis(redis_executable: str) -> Iterator[RedisServer]:
+    """A redis-server of this test's own, to stop, freeze and start again."""
+    with RedisServer(redis_executable) as server:
         yield server
 
 
