@@ -16,8 +16,8 @@ from ._sdk import ClientKey, SdkClient, client_for, client_key
 from .config import validate_config
 from .endpoint import Endpoint, parse_endpoint
 from .guards import allowed_countries
-from .limits.rules import Rules, rules_from
 from .kit import AliyunSmsConfig, Template
+from .limits.rules import Rules, rules_from
 
 MAX_PREPARED = 64
 """Distinct configs remembered (least recently prepared forgotten first)."""

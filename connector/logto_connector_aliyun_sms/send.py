@@ -6,8 +6,8 @@ import logging
 import time
 from typing import Any, NamedTuple
 
-from ._sdk import import_sdk, send_sms_request
 from . import limits
+from ._sdk import import_sdk, send_sms_request
 from .guards import check_country
 from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode, SendMessageData, SendResult
 from .phone import PhoneNumber, parse_phone
