@@ -171,6 +171,13 @@ class RedisStore:
             script = self._loop_scripts[loop] = client.register_script(HIT_SCRIPT)
         return script
 
+    async def _bounded(self, call: Any) -> Any:
+        """``call`` awaited within the timeout: clients built here time out on their sockets;
+        a host's client is bounded here (its own timeouts may be long)."""
+        if self._async_client is None:
+            return await call
+        return await asyncio.wait_for(call, self.timeout_s * 2)
+
     # --- the store ----------------------------------------------------------------------------
 
     def hit(self, checks: Sequence[Check], member: str, now_ms: int | None) -> Refusal | None:
@@ -195,9 +202,7 @@ class RedisStore:
             return await loop.run_in_executor(None, self.hit, checks, member, now_ms)
         keys = [check.key for check in checks]
         try:
-            answer = await asyncio.wait_for(
-                script(keys=keys, args=_args(checks, member, now_ms)), self.timeout_s * 2
-            )
+            answer = await self._bounded(script(keys=keys, args=_args(checks, member, now_ms)))
         except _FAILURES as error:
             raise self._failed(error) from None
         return _refusal(answer, checks)
@@ -231,7 +236,7 @@ class RedisStore:
             async with script.registered_client.pipeline(transaction=False) as pipe:
                 for check in checks:
                     pipe.zrem(check.key, member)
-                await asyncio.wait_for(pipe.execute(), self.timeout_s * 2)
+                await self._bounded(pipe.execute())
         except _FAILURES as error:
             raise self._failed(error) from None
 
