@@ -65,8 +65,8 @@ async def test_a_message_aliyun_refused_is_given_back(
     aliyun_sms_sandbox: Any, store_url: str
 ) -> None:
     sb = aliyun_sms_sandbox
-    config = dict(sb.connector_config(), minSendIntervalSeconds=60)
     sb.inject_fault("error", 2, status=200, code="isv.MOBILE_NUMBER_ILLEGAL")
+    config = dict(sb.connector_config(), minSendIntervalSeconds=60)
     with pytest.raises(ConnectorError) as caught:
         aliyun_sms.send_message(DATA, config)
     assert caught.value.data["Code"] == "isv.MOBILE_NUMBER_ILLEGAL"  # type: ignore[index]

@@ -58,6 +58,14 @@ class Reservation(NamedTuple):
     store: Store
 
 
+class _Ticket(NamedTuple):
+    """One send's windows, its id in them, and the time (None: the store's clock)."""
+
+    checks: tuple[Check, ...]
+    member: str
+    now_ms: int | None
+
+
 class Limiter:
     """Checks one send against a config's limits and counts it, in ``store``.
 
@@ -77,35 +85,32 @@ class Limiter:
         clock = self.clock
         return None if clock is None else int(clock() * 1000)
 
+    def _ticket(self, rules: Rules, number: str, calling_code: int, ip: Any) -> _Ticket | None:
+        checks = tuple(checks_for(rules, number, calling_code, ip))
+        return _Ticket(checks, secrets.token_hex(8), self._now_ms()) if checks else None
+
     def reserve(
         self, rules: Rules, number: str, calling_code: int, ip: Any = None
     ) -> Reservation | None:
         """Count a send to ``number`` (E.164 digits) or raise; a ``Reservation``, or None."""
-        checks = tuple(checks_for(rules, number, calling_code, ip))
-        if not checks:
-            return None
-        member = secrets.token_hex(8)
+        ticket = self._ticket(rules, number, calling_code, ip)
         try:
-            refusal = self.store.hit(checks, member, self._now_ms())
+            return None if ticket is None else self._outcome(ticket, self.store.hit(*ticket))
         except StoreUnavailable as error:
-            self._unavailable(rules, error)
-            return None
-        return self._outcome(checks, member, refusal)
+            return self._unavailable(rules, error)
 
     async def reserve_async(
         self, rules: Rules, number: str, calling_code: int, ip: Any = None
     ) -> Reservation | None:
         """``reserve`` for asyncio: the store's async path, never blocking the loop."""
-        checks = tuple(checks_for(rules, number, calling_code, ip))
-        if not checks:
+        ticket = self._ticket(rules, number, calling_code, ip)
+        if ticket is None:
             return None
-        member = secrets.token_hex(8)
         try:
-            refusal = await self.store.hit_async(checks, member, self._now_ms())
+            refusal = await self.store.hit_async(*ticket)
         except StoreUnavailable as error:
-            self._unavailable(rules, error)
-            return None
-        return self._outcome(checks, member, refusal)
+            return self._unavailable(rules, error)
+        return self._outcome(ticket, refusal)
 
     def release(self, reservation: Reservation | None) -> None:
         """Give back a send whose message surely was not sent (a failure here is only logged)."""
@@ -125,12 +130,10 @@ class Limiter:
         except StoreUnavailable as error:
             logger.warning("SMS limits: could not give back a reservation: %s", error)
 
-    def _outcome(
-        self, checks: tuple[Check, ...], member: str, refusal: Refusal | None
-    ) -> Reservation:
+    def _outcome(self, ticket: _Ticket, refusal: Refusal | None) -> Reservation:
         if refusal is None:
-            return Reservation(checks, member, self.store)
-        limit = checks[refusal.position].limit
+            return Reservation(ticket.checks, ticket.member, self.store)
+        limit = ticket.checks[refusal.position].limit
         wait = refusal.retry_after_ms
         raise ConnectorError(
             ConnectorErrorCode.RATE_LIMIT_EXCEEDED,
@@ -142,7 +145,8 @@ class Limiter:
             },
         )
 
-    def _unavailable(self, rules: Rules, error: StoreUnavailable) -> None:
+    def _unavailable(self, rules: Rules, error: StoreUnavailable) -> Reservation | None:
+        """Fail-closed: raise; fail-open: no reservation (and a warning, once a second)."""
         if rules.fail_closed:
             raise ConnectorError(
                 ConnectorErrorCode.GENERAL,
@@ -161,6 +165,7 @@ class Limiter:
                 "SMS limits store unreachable (%s); sending without limits (limitsFailMode open)",
                 error,
             )
+        return None
 
 
 # --- the process's limiter --------------------------------------------------------------------
