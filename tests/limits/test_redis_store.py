@@ -178,3 +178,59 @@ async def test_an_async_client_alone_cannot_serve_the_sync_path(redis_url: str) 
     assert await limits.limiter().reserve_async(rules, NUMBER, 852) is not None
     with pytest.raises(ConnectorError):
         limits.limiter().reserve(rules, "85268326300", 852)
+
+
+def test_a_release_that_cannot_reach_redis_is_only_logged(
+    caplog: pytest.LogCaptureFixture, redis_url: str
+) -> None:
+    store = RedisStore(redis_url)
+    limiter = Limiter(store)
+    reservation = limiter.reserve(rules_from(ALL), NUMBER, 852)
+    store.url, dead = None, down_store()
+    assert reservation is not None
+    with caplog.at_level(logging.WARNING, logger="logto_connector_aliyun_sms"):
+        limiter.release(reservation._replace(store=dead))
+    assert "could not give back" in caplog.text
+
+
+async def test_async_release_paths(redis_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    rules = rules_from(dict(ALL, maxMessagesPerCountryPerHour=0))
+    stores = (
+        RedisStore(redis_url),  # its own asyncio client
+        RedisStore(client=redis.Redis.from_url(redis_url)),  # a sync client, in a thread
+        RedisStore(async_client=redis.asyncio.Redis.from_url(redis_url)),  # the host's asyncio
+    )
+    for n, store in enumerate(stores):
+        limiter, number = Limiter(store), f"8526832630{n}"
+        reservation = await limiter.reserve_async(rules, number, 852)
+        await limiter.release_async(reservation)
+        assert await limiter.reserve_async(rules, number, 852) is not None
+    with caplog.at_level(logging.WARNING, logger="logto_connector_aliyun_sms"):
+        await Limiter(down_store()).release_async(reservation._replace(store=down_store()))
+    assert "could not give back" in caplog.text
+
+
+def test_timeouts_in_the_url_win() -> None:
+    store = RedisStore("redis://127.0.0.1:1/0?socket_timeout=0.5")
+    kwargs = store.client.connection_pool.connection_kwargs
+    assert kwargs["socket_timeout"] == 0.5
+    assert kwargs["socket_connect_timeout"] == 0.25
+
+
+def test_reset_deletes_every_key_of_the_connector_and_no_other(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    client.set("someone-else", "1")
+    limits.configure_limits(redis_url)
+    rules = rules_from(dict(ALL, maxMessagesPerCountryPerHour=0))
+    for n in range(400):  # 4 windows each: more keys than one UNLINK batch
+        limits.limiter().reserve(rules, f"8526{n:07d}", 852, f"198.51.100.{n % 250}")
+    assert client.dbsize() > 1000
+    limits.reset_limits()
+    assert client.keys("*") == [b"someone-else"]
+
+
+def test_reset_on_a_redis_that_is_down_says_so() -> None:
+    with pytest.raises(limits.StoreUnavailable):
+        down_store().clear()
+    with pytest.raises(limits.StoreUnavailable):
+        RedisStore(async_client=redis.asyncio.Redis()).clear()

@@ -209,8 +209,6 @@ class RedisStore:
 
     def release(self, checks: Sequence[Check], member: str) -> None:
         """ZREM the send from every window, in one pipelined round trip."""
-        if not checks:
-            return
         self._ready()
         if self._client is None:
             raise StoreUnavailable("no sync redis client to release with")
@@ -224,8 +222,6 @@ class RedisStore:
 
     async def release_async(self, checks: Sequence[Check], member: str) -> None:
         """``release`` on the asyncio client."""
-        if not checks:
-            return
         self._ready()
         script = self._async_script()
         if script is None:
@@ -246,10 +242,13 @@ class RedisStore:
         if self._client is None:
             raise StoreUnavailable("no sync redis client to clear with")
         batch: list[Any] = []
-        for key in self._client.scan_iter(match=KEY_PREFIX + "*", count=1000):
-            batch.append(key)
-            if len(batch) >= 1000:
+        try:
+            for key in self._client.scan_iter(match=KEY_PREFIX + "*", count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    self._client.unlink(*batch)
+                    batch = []
+            if batch:
                 self._client.unlink(*batch)
-                batch = []
-        if batch:
-            self._client.unlink(*batch)
+        except _FAILURES as error:
+            raise StoreUnavailable(f"{self!r}: {type(error).__name__}") from None
