@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-HEAVY = ("alibabacloud", "Tea", "darabonba", "aiohttp", "requests")
+HEAVY = ("alibabacloud", "Tea", "darabonba", "aiohttp", "requests", "redis")
 
 SCRIPT = textwrap.dedent(
     """

@@ -224,7 +224,7 @@ def test_form_items_and_schema_properties_match() -> None:
 
 def test_form_types_fit_the_schema_types() -> None:
     fitting = {
-        "string": {"Text", "MultilineText"},
+        "string": {"Text", "MultilineText", "Select"},
         "boolean": {"Switch"},
         "integer": {"Number"},
         "number": {"Number"},
@@ -233,7 +233,11 @@ def test_form_types_fit_the_schema_types() -> None:
     for key, prop in aliyun_sms.CONFIG_SCHEMA["properties"].items():
         kinds = [prop["type"]] if isinstance(prop["type"], str) else prop["type"]
         (kind,) = [k for k in kinds if k != "null"]  # null: an optional key of ours left blank
-        assert form_item(key)["type"] in fitting[kind], key
+        item = form_item(key)
+        assert item["type"] in fitting[kind], key
+        if item["type"] == "Select":  # offers exactly the schema's choices (null: left blank)
+            choices = [choice["value"] for choice in item["selectItems"]]
+            assert choices == [v for v in prop["enum"] if v is not None], key
 
 
 def test_metadata_is_json() -> None:

@@ -20,6 +20,7 @@ from .kit import (
     TemplateCode,
     TemplateType,
 )
+from .limits import configure_limits, reset_limits, use_redis
 from .metadata import METADATA, asset_bytes, asset_path, metadata_for, resolve_language
 from .schema_texts import schema_for, schema_path
 from .send import send_message, send_message_async, warm_up
@@ -46,13 +47,16 @@ __all__ = [
     "asset_bytes",
     "asset_path",
     "check_config",
+    "configure_limits",
     "create_connector",
     "metadata_for",
+    "reset_limits",
     "resolve_language",
     "schema_for",
     "schema_path",
     "send_message",
     "send_message_async",
+    "use_redis",
     "validate_config",
     "warm_up",
 ]

@@ -13,6 +13,7 @@ from ._schema import (
     COUNTRY_RE,
     DEFAULT_TEMPLATE_TYPE,
     ENDPOINT_RE,
+    FAIL_MODES,
     INT_KEYS,
     PROPS,
     REQUIRED_USAGE_TYPES,
@@ -93,6 +94,11 @@ def _fast_optional(config: dict[str, Any], result: dict[str, Any]) -> bool:
             if type(value) is not int or not low <= value <= high:
                 return False
             result[key] = value
+    if "limitsFailMode" in config:
+        mode = config["limitsFailMode"]
+        if type(mode) is not str or mode not in FAIL_MODES:
+            return False
+        result["limitsFailMode"] = mode
     if "allowedCountryCodes" in config:
         codes = config["allowedCountryCodes"]
         if type(codes) is not list:

@@ -49,7 +49,14 @@ COUNTRY_RE = re.compile(PROPS["allowedCountryCodes"]["items"]["pattern"])
 NULLABLE = frozenset(k for k, p in PROPS.items() if "null" in p["type"])
 """This connector's own optional keys (Logto lacks them): ``None`` there means absent."""
 STRING_KEYS = ("accessKeyId", "accessKeySecret", "signName")
-INT_KEYS = ("connectTimeout", "readTimeout")
+INT_KEYS = (
+    "connectTimeout",
+    "readTimeout",
+    "maxMessagesPerNumberPerDay",
+    "maxMessagesPerIpPerHour",
+    "maxMessagesPerCountryPerHour",
+)
+FAIL_MODES = frozenset(PROPS["limitsFailMode"]["enum"])
 
 
 def bounds(key: str) -> tuple[float, float]:

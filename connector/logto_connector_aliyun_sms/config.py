@@ -135,7 +135,10 @@ def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
     elif kind == "minLength":
         yield path, "must not be empty"
     elif kind == "enum":
-        yield path, "must be one of " + ", ".join(map(str, error.validator_value))
+        yield (
+            path,
+            "must be one of " + ", ".join(str(v) for v in error.validator_value if v is not None),
+        )
     elif kind == "minimum":
         yield path, f"must be at least {error.validator_value}"
     elif kind == "maximum":
@@ -318,6 +321,8 @@ def _with_defaults(config: dict[str, Any]) -> AliyunSmsConfig:
             result[key] = int(config[key])
     if "allowedCountryCodes" in config:
         result["allowedCountryCodes"] = [str(code) for code in config["allowedCountryCodes"]]
+    if "limitsFailMode" in config:
+        result["limitsFailMode"] = str(config["limitsFailMode"])
     if "minSendIntervalSeconds" in config:
         interval = config["minSendIntervalSeconds"]
         result["minSendIntervalSeconds"] = (

@@ -1,13 +1,9 @@
-"""Money guards applied before any request: a country allow-list and a per-number interval.
+"""The country allow-list, applied before any request (the counted limits live in ``limits/``).
 
-Both are a first line against SMS pumping and runaway loops, not a fraud system.
+A first line against SMS pumping, not a fraud system.
 """
 
 from __future__ import annotations
-
-import threading
-import time
-from collections import OrderedDict
 
 from .kit import ConnectorError, ConnectorErrorCode
 from .phone import PhoneNumber
@@ -34,44 +30,3 @@ def check_country(phone: PhoneNumber, allowed: frozenset[str] | None) -> None:
             "retryable": False,
         },
     )
-
-
-class IntervalGuard:
-    """Remembers when each number last got a message, in this process (bounded memory)."""
-
-    def __init__(self, max_numbers: int = 100_000) -> None:
-        self._last: OrderedDict[tuple[str, str], float] = OrderedDict()
-        self._lock = threading.Lock()
-        self._max = max_numbers
-
-    def reserve(self, account: str, number: str, interval_s: float) -> None:
-        """Claim a send to ``number`` now, or raise RATE_LIMIT_EXCEEDED if it is too soon."""
-        if interval_s <= 0:
-            return
-        now = time.monotonic()
-        key = (account, number)
-        with self._lock:
-            last = self._last.get(key)
-            if last is not None and now - last < interval_s:
-                wait = interval_s - (now - last)
-                raise ConnectorError(
-                    ConnectorErrorCode.RATE_LIMIT_EXCEEDED,
-                    {
-                        "message": "minSendIntervalSeconds: this number got a message "
-                        f"{now - last:.1f} s ago; try again in {wait:.1f} s",
-                        "retryable": True,
-                        "retryAfterMs": int(wait * 1000) + 1,
-                    },
-                )
-            self._last[key] = now
-            self._last.move_to_end(key)
-            while len(self._last) > self._max:
-                self._last.popitem(last=False)
-
-    def release(self, account: str, number: str) -> None:
-        """Forget a reservation whose message surely was not sent."""
-        with self._lock:
-            self._last.pop((account, number), None)
-
-
-interval_guard = IntervalGuard()

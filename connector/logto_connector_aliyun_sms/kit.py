@@ -167,6 +167,10 @@ class AliyunSmsConfig(_ConfigRequired, total=False):
     readTimeout: int
     allowedCountryCodes: list[str]
     minSendIntervalSeconds: float
+    maxMessagesPerNumberPerDay: int
+    maxMessagesPerIpPerHour: int
+    maxMessagesPerCountryPerHour: int
+    limitsFailMode: Literal["open", "closed"]
 
 
 class _SendMessageRequired(TypedDict):

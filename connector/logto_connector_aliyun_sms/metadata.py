@@ -135,8 +135,49 @@ METADATA: dict[str, Any] = {
             "type": "Number",
             "required": False,
             "placeholder": "0",
-            "description": "Refuse a second message to the same number within this many seconds, "
-            "counted inside this process. 0 or empty turns it off.",
+            "description": "Refuse a second message to the same number within this many seconds. "
+            "0 or empty turns it off. Counted in this process, unless the host shares limits "
+            "across workers (ALIYUN_SMS_LIMITS_URL).",
+        },
+        {
+            "key": "maxMessagesPerNumberPerDay",
+            "label": "Maximum Messages Per Number Per Day",
+            "type": "Number",
+            "required": False,
+            "placeholder": "10",
+            "description": "At most this many messages to one number in any 24 hours. 0 or empty "
+            "turns it off.",
+        },
+        {
+            "key": "maxMessagesPerIpPerHour",
+            "label": "Maximum Messages Per Client IP Per Hour",
+            "type": "Number",
+            "required": False,
+            "placeholder": "20",
+            "description": "At most this many messages requested from one client IP in any hour "
+            "(IPv6: per /64). 0 or empty turns it off.",
+        },
+        {
+            "key": "maxMessagesPerCountryPerHour",
+            "label": "Maximum Messages Per Country Per Hour",
+            "type": "Number",
+            "required": False,
+            "placeholder": "100",
+            "description": "At most this many messages to the numbers of one country calling code "
+            "in any hour: the brake on SMS pumping fraud. 0 or empty turns it off.",
+        },
+        {
+            "key": "limitsFailMode",
+            "label": "When The Limits Store Is Down",
+            "type": "Select",
+            "required": False,
+            "defaultValue": "open",
+            "selectItems": [
+                {"value": "open", "title": "Send anyway and log a warning"},
+                {"value": "closed", "title": "Refuse to send"},
+            ],
+            "description": "Only matters when the host keeps limits in Redis: what a send does "
+            "if Redis cannot be reached.",
         },
     ],
 }

@@ -17,6 +17,7 @@ from .config import validate_config
 from .endpoint import Endpoint, parse_endpoint
 from .guards import allowed_countries
 from .kit import AliyunSmsConfig, Template
+from .limits.rules import Rules, rules_from
 
 MAX_PREPARED = 64
 """Distinct configs remembered (least recently prepared forgotten first)."""
@@ -29,7 +30,7 @@ class PreparedConfig(NamedTuple):
     endpoint: Endpoint
     templates: dict[str, Template]
     allowed: frozenset[str] | None
-    min_interval_s: float
+    limits: Rules
     client_key: ClientKey
 
     def client(self) -> SdkClient:
@@ -97,7 +98,7 @@ def _prepare(config: Any) -> PreparedConfig:
         endpoint,
         templates,
         allowed_countries(valid.get("allowedCountryCodes")),
-        float(valid.get("minSendIntervalSeconds") or 0),
+        rules_from(valid),
         client_key(
             endpoint,
             valid["accessKeyId"],

@@ -6,8 +6,9 @@ import logging
 import time
 from typing import Any, NamedTuple
 
+from . import limits
 from ._sdk import import_sdk, send_sms_request
-from .guards import check_country, interval_guard
+from .guards import check_country
 from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode, SendMessageData, SendResult
 from .phone import PhoneNumber, parse_phone
 from .prepared import PreparedConfig, prepare_config
@@ -24,6 +25,7 @@ class Outgoing(NamedTuple):
     phone: PhoneNumber
     template_code: str
     template_param: str
+    reservation: limits.Reservation | None = None  # its place in the limits, if any
 
     def __repr__(self) -> str:
         return (
@@ -75,11 +77,18 @@ def _redact(error: ConnectorError, secret: str) -> ConnectorError:
     return error if cleaned == error.data else ConnectorError(error.code, cleaned)
 
 
-def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> ConnectorError:
-    """Log a failed send, release its interval reservation if nothing was sent; the error."""
+def _unsent(outgoing: Outgoing, error: ConnectorError) -> limits.Reservation | None:
+    """The reservation to give back: the message surely was not sent (Aliyun answered, or the
+    request never left)."""
     data = error.data or {}
     if data.get("maybeSent") is False or data.get("Code") is not None:
-        interval_guard.release(outgoing.prepared.account, outgoing.phone.key)
+        return outgoing.reservation
+    return None
+
+
+def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> ConnectorError:
+    """Log a failed send; the error, with the secret taken out."""
+    data = error.data or {}
     logger.warning(
         "SMS to %s with %s failed in %.1f ms: %s %s (RequestId %s)",
         outgoing.phone.masked,
@@ -112,25 +121,46 @@ def _sent(outgoing: Outgoing, body: Any, started: float) -> SendResult:
 
 
 def _refused(error: ConnectorError, masked: str | None = None) -> ConnectorError:
-    """Log a send refused before any request (bad input, config, allow-list, interval)."""
+    """Log a send refused before any request (bad input, config, allow-list, limits)."""
     reason = (error.data or {}).get("message", "")
     to = f" to {masked}" if masked else ""
     logger.warning("SMS%s refused before sending: %s: %s", to, error.code.value, reason)
     return error
 
 
-def _checked(data: Any, config: Any) -> Outgoing:
-    """``plan``, then the per-number interval claimed; every refusal logged."""
+def _planned(data: Any, config: Any) -> Outgoing:
     try:
-        outgoing = plan(data, config)
+        return plan(data, config)
     except ConnectorError as error:
         raise _refused(error) from None
-    prepared = outgoing.prepared
+
+
+def _checked(data: Any, config: Any) -> Outgoing:
+    """``plan``, then a place in the limits claimed; every refusal logged."""
+    outgoing = _planned(data, config)
+    rules, phone = outgoing.prepared.limits, outgoing.phone
+    if not rules.active:
+        return outgoing
     try:
-        interval_guard.reserve(prepared.account, outgoing.phone.key, prepared.min_interval_s)
+        reservation = limits.limiter().reserve(rules, phone.key, phone.calling_code, data.get("ip"))
     except ConnectorError as error:
-        raise _refused(error, outgoing.phone.masked) from None
-    return outgoing
+        raise _refused(error, phone.masked) from None
+    return outgoing._replace(reservation=reservation)
+
+
+async def _checked_async(data: Any, config: Any) -> Outgoing:
+    """``_checked`` on the limits store's async path (never blocking the loop)."""
+    outgoing = _planned(data, config)
+    rules, phone = outgoing.prepared.limits, outgoing.phone
+    if not rules.active:
+        return outgoing
+    try:
+        reservation = await limits.limiter().reserve_async(
+            rules, phone.key, phone.calling_code, data.get("ip")
+        )
+    except ConnectorError as error:
+        raise _refused(error, phone.masked) from None
+    return outgoing._replace(reservation=reservation)
 
 
 def deliver(outgoing: Outgoing) -> SendResult:
@@ -139,6 +169,9 @@ def deliver(outgoing: Outgoing) -> SendResult:
     try:
         body = outgoing.prepared.client().call("send_sms", _sms_request(outgoing))
     except ConnectorError as error:
+        unsent = _unsent(outgoing, error)
+        if unsent is not None:
+            limits.limiter().release(unsent)
         raise _failed(outgoing, error, started) from None
     return _sent(outgoing, body, started)
 
@@ -149,6 +182,9 @@ async def deliver_async(outgoing: Outgoing) -> SendResult:
     try:
         body = await outgoing.prepared.client().call_async("send_sms", _sms_request(outgoing))
     except ConnectorError as error:
+        unsent = _unsent(outgoing, error)
+        if unsent is not None:
+            await limits.limiter().release_async(unsent)
         raise _failed(outgoing, error, started) from None
     return _sent(outgoing, body, started)
 
@@ -189,4 +225,4 @@ async def send_message_async(
         import asyncio
 
         await asyncio.get_running_loop().run_in_executor(None, warm_up)
-    return await deliver_async(_checked(data, config))
+    return await deliver_async(await _checked_async(data, config))
