@@ -1,19 +1,32 @@
 """pytest plugin (entry point ``pytest11``): the ``aliyun_sms_sandbox`` fixture.
 
 One server per test session, reset before every test, so each test sees the default seed, an
-empty outbox and request log, no faults, the real clock and no latency. Cheap to import: the
-server code loads only when a test asks for the fixture.
+empty outbox and request log, no faults, the real clock and no latency. After each reset the hook
+``pytest_aliyun_sms_sandbox_reset(sandbox)`` runs, so that a library under test resets its own
+state too (the connector's plugin resets its send limits and ties them to ``sandbox.clock``).
+Cheap to import: the server code loads only when a test asks for the fixture.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from .runner import Sandbox
+
+
+class _HookSpecs:
+    @pytest.hookspec
+    def pytest_aliyun_sms_sandbox_reset(self, sandbox: Any) -> None:
+        """The sandbox was reset for a new test: reset what depends on it (e.g. send limits)."""
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Declare ``pytest_aliyun_sms_sandbox_reset``."""
+    pluginmanager.add_hookspecs(_HookSpecs)
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +39,8 @@ def aliyun_sms_sandbox_server() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def aliyun_sms_sandbox(aliyun_sms_sandbox_server: Sandbox) -> Sandbox:
+def aliyun_sms_sandbox(aliyun_sms_sandbox_server: Sandbox, pytestconfig: pytest.Config) -> Sandbox:
     """The session's sandbox with fresh state for this test."""
     aliyun_sms_sandbox_server.reset()
+    pytestconfig.hook.pytest_aliyun_sms_sandbox_reset(sandbox=aliyun_sms_sandbox_server)
     return aliyun_sms_sandbox_server

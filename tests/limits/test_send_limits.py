@@ -136,3 +136,23 @@ def test_without_limits_the_store_is_never_chosen(
         )
     assert caught.value.code is ConnectorErrorCode.GENERAL
     assert "ALIYUN_SMS_LIMITS_URL" in caught.value.data["message"]  # type: ignore[index]
+
+
+def test_the_sandbox_fixture_resets_the_limits_and_ties_them_to_its_clock(
+    aliyun_sms_sandbox: Any, request: pytest.FixtureRequest
+) -> None:
+    """The connector's pytest plugin answers the sandbox's reset hook (no call by the test)."""
+    sb = aliyun_sms_sandbox
+    config = dict(sb.connector_config(), minSendIntervalSeconds=60)
+    aliyun_sms.send_message(DATA, config)
+    with pytest.raises(ConnectorError) as caught:
+        aliyun_sms.send_message(DATA, config)
+    assert caught.value.code is ConnectorErrorCode.RATE_LIMIT_EXCEEDED
+    sb.clock.advance(61)  # the sandbox's clock moves the limiter's
+    aliyun_sms.send_message(DATA, config)
+    with pytest.raises(ConnectorError):
+        aliyun_sms.send_message(DATA, config)
+    sb.reset()
+    request.config.hook.pytest_aliyun_sms_sandbox_reset(sandbox=sb)  # what the fixture does
+    aliyun_sms.send_message(DATA, config)
+    assert len(sb.messages) == 1
