@@ -141,7 +141,7 @@ METADATA: dict[str, Any] = {
         },
         {
             "key": "maxMessagesPerNumberPerDay",
-            "label": "Maximum Messages Per Number Per Day",
+            "label": "Messages Per Number Per Day",
             "type": "Number",
             "required": False,
             "placeholder": "10",
@@ -150,7 +150,7 @@ METADATA: dict[str, Any] = {
         },
         {
             "key": "maxMessagesPerIpPerHour",
-            "label": "Maximum Messages Per Client IP Per Hour",
+            "label": "Messages Per Client IP Per Hour",
             "type": "Number",
             "required": False,
             "placeholder": "20",
@@ -159,7 +159,7 @@ METADATA: dict[str, Any] = {
         },
         {
             "key": "maxMessagesPerCountryPerHour",
-            "label": "Maximum Messages Per Country Per Hour",
+            "label": "Messages Per Calling Code Per Hour",
             "type": "Number",
             "required": False,
             "placeholder": "100",
