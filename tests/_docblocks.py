@@ -2,8 +2,8 @@
 
 A fence is a line of three or more backticks (or tildes), indented by at most a list item's
 indentation, followed by an info string without backticks (CommonMark): a line such as
-``` `to` is ...``` is inline code, not a fence. The line just before a fence (no blank line between) may carry a marker,
-``<!-- not run: reason -->``, that keeps the block from being run.
+``` `to` is ...``` is inline code, not a fence. The line just before a fence (no blank line
+between) may carry a marker, ``<!-- not run: reason -->``, that keeps the block from being run.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def split(text: str, page: Path) -> tuple[list[Block], list[str]]:
         fence, indent = match["fence"], len(match["indent"])
         start, body = i + 1, []
         i += 1
-        while i < len(lines) and not re.match(rf"^ {{0,{indent + 3}}}{fence[0]}{{{len(fence)},}}\s*$", lines[i]):
+        closing = re.compile(rf"^ {{0,{indent + 3}}}{fence[0]}{{{len(fence)},}}\s*$")
+        while i < len(lines) and not closing.match(lines[i]):
             body.append(lines[i][indent:] if lines[i][:indent].strip() == "" else lines[i])
             i += 1
         i += 1  # the closing fence (or the end of the page)

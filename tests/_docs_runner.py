@@ -45,9 +45,10 @@ def run(blocks: list[dict[str, str]]) -> int:
         for block in blocks:
             before = dict(namespace)
             try:
-                exec(compile(block["code"], block["where"], "exec"), namespace)
+                exec(compile(block["code"], block["where"], "exec"), namespace)  # noqa: S102
                 for name, value in list(namespace.items()):
-                    if name.startswith("test_") and callable(value) and before.get(name) is not value:
+                    new = before.get(name) is not value
+                    if name.startswith("test_") and callable(value) and new:
                         _call_test(value, stack, sandboxes)
             except BaseException:
                 print(f"sample failed: {block['where']}", file=sys.stderr)

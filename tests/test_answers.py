@@ -212,7 +212,7 @@ def test_international_template_to_a_mainland_number(aliyun_sms_sandbox: Any) ->
     assert error.data["Code"] == "isv.DOMESTIC_NUMBER_NOT_SUPPORTED"  # type: ignore[index]
 
 
-def test_mainland_template_to_a_hong_kong_number_gets_the_pair_hint(aliyun_sms_sandbox: Any) -> None:
+def test_mainland_template_to_hong_kong_gets_the_pair_hint(aliyun_sms_sandbox: Any) -> None:
     sb = aliyun_sms_sandbox
     config = sb.connector_config()
     for template in config["templates"]:

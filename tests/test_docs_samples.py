@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from _docblocks import ROOT, Block, blocks_of, pages
 
 PYTHON = {"python", "py"}
@@ -39,7 +40,8 @@ TIMEOUT = 180
 def _commands(code: str) -> list[str]:
     """The shell block's commands: continuations joined, blank lines and comments dropped."""
     joined = re.sub(r"\\\n\s*", " ", code)
-    return [line.strip() for line in joined.splitlines() if line.strip() and not line.strip().startswith("#")]
+    lines = (line.strip() for line in joined.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def runnable(block: Block) -> bool:
@@ -177,7 +179,7 @@ def test_markers_and_languages_are_read() -> None:
         "```js\nconsole.log(2)\n```\n"
         "```sh\naliyun-sms validate config.json\n```\n"
         "```sh\npip install .\n```\n"
-        "  ```json\n  {\"a\": 1}\n  ```\n"
+        '  ```json\n  {"a": 1}\n  ```\n'
     )
     found = [(b.lang, b.not_run, runnable(b)) for b in _blocks(text)]
     assert found == [
