@@ -193,9 +193,9 @@ ADVICE: dict[str, dict[str, str]] = {
         "within about 15 minutes): a request was replayed or sent twice as it was. The SDK "
         "draws a new nonce for every call, so a new send works; if it repeats, look for "
         "something that resends requests unchanged (a proxy, a retry layer).",
-        "ja": "このリクエストの署名用ノンスは Aliyun で使用済みです（ノンスは一定時間内に 1 回"
-        "しか使えません）。同じリクエストが再送または再生されています。SDK は呼び出しごとに"
-        "新しいノンスを生成するため、改めて送信すれば成功します。繰り返す場合は、リクエストを"
+        "ja": "このリクエストの SignatureNonce（リクエスト署名用のノンス）は Aliyun で使用済み"
+        "です（ノンスは一定時間内に 1 回しか使えません）。同じリクエストが再送または再生されて"
+        "います。SDK は呼び出しごとに新しいノンスを生成するため、改めて送信すれば成功します。繰り返す場合は、リクエストを"
         "そのまま再送する仕組み（プロキシ、リトライ層など）がないか確認します。",
         "zh-CN": "阿里云已收到过该请求的签名随机数（SignatureNonce 在一定时间内只能使用一次）："
         "同一请求被重放或原样重发。SDK 每次调用都会生成新的随机数，因此重新发送即可；"
