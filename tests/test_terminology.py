@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from _docblocks import DOCS, prose_of
 
 LANGS = ("en", "ja", "zh-CN")
@@ -47,7 +48,7 @@ def prose(line: str) -> str:
 
 def violations(lang: str, page: Path) -> list[str]:
     found = []
-    for number, line in enumerate(prose_of(page), 1):
+    for line in prose_of(page):
         text = prose(line)
         for pattern, variant, preferred in rules(lang):
             if pattern.search(text):
