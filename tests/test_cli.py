@@ -946,7 +946,7 @@ def test_a_mainland_template_sent_abroad_gets_the_pair_hint(
     for template in config["templates"]:
         template["templateCode"] = template["templateCode"]["china"]
     path = write(tmp_path, config)
-    code, out, err = run(capsys, "--json", "send", "--config", path, "--to", "+852 6123 4567")
+    code, out, _err = run(capsys, "--json", "send", "--config", path, "--to", "+852 6123 4567")
     answer = json.loads(out)
     assert (code, answer["code"]) == (1, "invalid_config")
     assert "isv.SMS_TEMPLATE_ILLEGAL" in answer["message"]
