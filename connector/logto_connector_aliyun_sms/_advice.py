@@ -189,8 +189,8 @@ ADVICE: dict[str, dict[str, str]] = {
         "（NTP）；短信未发送。",
     },
     "nonce": {
-        "en": "Aliyun saw this request's signature nonce before (a nonce may be used once, "
-        "within about 15 minutes): a request was replayed or sent twice as it was. The SDK "
+        "en": "Aliyun saw this request's signature nonce before (Aliyun accepts each nonce "
+        "once, for a while): a request was replayed or sent twice as it was. The SDK "
         "draws a new nonce for every call, so a new send works; if it repeats, look for "
         "something that resends requests unchanged (a proxy, a retry layer).",
         "ja": "このリクエストの SignatureNonce（リクエスト署名用のノンス）は Aliyun で使用済み"
