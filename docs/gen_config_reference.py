@@ -43,7 +43,7 @@ HEADERS = {
     CONFIG_TABLE: {
         "en": ("Key", "Type", "Required", "Default", "Description"),
         "ja": ("キー", "型", "必須", "既定値", "説明"),
-        "zh-CN": ("键", "类型", "必填", "默认值", "说明"),
+        "zh-CN": ("配置项", "类型", "必填", "默认值", "说明"),
     },
     ERROR_TABLE: {
         "en": ("Aliyun `Code`", "ConnectorErrorCode", "Retry may help", "What the admin should do"),

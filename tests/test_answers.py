@@ -13,7 +13,7 @@ import pytest
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
-from logto_connector_aliyun_sms.aliyun_errors import ANSWERS, classify
+from logto_connector_aliyun_sms.aliyun_errors import ANSWERS, classify, hint
 
 E = ConnectorErrorCode
 DATA = {"to": "13812345678", "type": "SignIn", "payload": {"code": "123456"}}
@@ -82,6 +82,7 @@ EXPECTED: dict[str, tuple[ConnectorErrorCode, bool]] = {
             "isv.SMS_TEMPLATE_ILLEGAL",
             "isv.SMS_SIGNATURE_ILLEGAL",
             "isv.SMS_SIGNATURE_SCENE_ILLEGAL",
+            "isv.SMS_TEST_NUMBER_LIMIT",
             "isv.SIGN_STATE_ILLEGAL",
             "isv.SMS_SIGN_ILLEGAL",
             "isv.SMS_CONTENT_ILLEGAL",
@@ -209,6 +210,22 @@ def test_international_template_to_a_mainland_number(aliyun_sms_sandbox: Any) ->
     error = _send(sb, config)
     assert error.code is E.INVALID_CONFIG
     assert error.data["Code"] == "isv.DOMESTIC_NUMBER_NOT_SUPPORTED"  # type: ignore[index]
+
+
+def test_mainland_template_to_hong_kong_gets_the_pair_hint(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    for template in config["templates"]:
+        template["templateCode"] = template["templateCode"]["china"]
+    error = _send(sb, config, to="+852 6123 4567")
+    assert error.code is E.INVALID_CONFIG
+    assert error.data["Code"] == "isv.SMS_TEMPLATE_ILLEGAL"  # type: ignore[index]
+    message = error.data["errorDescription"]  # type: ignore[index]
+    for lang in ("en", "ja", "zh-CN"):
+        assert "{china, overseas}" in (hint("isv.SMS_TEMPLATE_ILLEGAL", lang, message) or "")
+    generic = hint("isv.SMS_TEMPLATE_ILLEGAL", "en", "该账号下找不到对应模板") or ""
+    assert generic.startswith("templateCode is not an approved template")
+    assert hint("isv.SMS_TEMPLATE_ILLEGAL", "en", message) != generic
 
 
 def test_missing_template_variable_is_a_request_error(aliyun_sms_sandbox: Any) -> None:

@@ -937,3 +937,18 @@ def test_a_command_that_needs_the_sandbox_names_the_extra(command: list[str]) ->
     if "--json" not in command:
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_a_mainland_template_sent_abroad_gets_the_pair_hint(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, aliyun_sms_sandbox: Any
+) -> None:
+    config = aliyun_sms_sandbox.connector_config()
+    for template in config["templates"]:
+        template["templateCode"] = template["templateCode"]["china"]
+    path = write(tmp_path, config)
+    code, out, _err = run(capsys, "--json", "send", "--config", path, "--to", "+852 6123 4567")
+    answer = json.loads(out)
+    assert (code, answer["code"]) == (1, "invalid_config")
+    assert "isv.SMS_TEMPLATE_ILLEGAL" in answer["message"]
+    assert answer["hint"].startswith("A mainland template was used for a number outside")
+    assert "{china, overseas}" in answer["hint"]

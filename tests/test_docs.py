@@ -14,12 +14,12 @@ from types import ModuleType
 
 import pytest
 
+from _docblocks import split
 from logto_connector_aliyun_sms.aliyun_errors import ANSWERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 LANGS = ("en", "ja", "zh-CN")
-FENCE = re.compile(r"^(```|~~~)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
@@ -38,15 +38,8 @@ gen = _load_generator()
 
 
 def _prose_lines(text: str) -> list[str]:
-    """The lines outside fenced code blocks."""
-    lines, fenced = [], False
-    for line in text.splitlines():
-        if FENCE.match(line.strip()):
-            fenced = not fenced
-            continue
-        if not fenced:
-            lines.append(line)
-    return lines
+    """The lines outside fenced code blocks (a line like ``` `to` ...``` is inline code)."""
+    return split(text, ROOT / "README.md")[1]
 
 
 def _headings(path: Path) -> list[tuple[int, str]]:

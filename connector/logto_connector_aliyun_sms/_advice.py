@@ -9,34 +9,38 @@ from __future__ import annotations
 ADVICE: dict[str, dict[str, str]] = {
     "flow": {
         "en": "Aliyun's per-number flow control (mainland verification codes: by default 1 a "
-        "minute, 5 an hour, 10 a day per signature). The person waits; raise the limits in the "
-        "console (国内消息设置 > 发送频率设置) only if real users hit them.",
-        "ja": "Aliyun の番号単位の流量制御（中国本土の認証コードは既定で署名ごとに 1 分 1 通・"
-        "1 時間 5 通・1 日 10 通）。利用者は待つしかありません。正当な利用者が引っかかる"
-        "場合に限り、コンソール（国内消息设置 > 发送频率设置）で上限を上げます。",
-        "zh-CN": "阿里云按号码的流控"
-        "（大陆验证码默认同一签名每分钟 1 条、每小时 5 条、每天 10 条）。"
-        "用户只能稍后再试；只有正常用户也频繁触发时，才到控制台"
-        "（国内消息设置 > 发送频率设置）调高上限。",
+        "minute, 5 an hour, 10 a day per signature and number). The person waits; raise the "
+        "limits in the console (通用设置 > 国内消息设置 > 发送频率设置, 系统设置 in older "
+        "consoles; enterprise accounts) only if real users hit them.",
+        "ja": "Aliyun の番号単位の流量制御です（中国本土宛ての認証コードは、既定で同一の署名・"
+        "番号あたり 1 分に 1 通、1 時間に 5 通、1 日に 10 通）。利用者には時間をおいて再度"
+        "お試しいただきます。正規の利用者が上限に達する場合に限り、コンソールの 通用设置 > "
+        "国内消息设置 > 发送频率设置（旧コンソールでは 系统设置、企業アカウントのみ）で上限を"
+        "引き上げます。",
+        "zh-CN": "阿里云按号码的流控（发往中国大陆的验证码默认同一签名、同一号码每分钟 1 条、"
+        "每小时 5 条、每天 10 条）。用户需稍后再试；仅当正常用户也触发时，才在控制台"
+        "通用设置 > 国内消息设置 > 发送频率设置（旧版控制台为系统设置，仅企业用户）调高上限。",
     },
     "throttle": {
         "en": "Aliyun throttled the account's API calls. A later send works; if it persists, "
         "spread the load or ask Aliyun for a higher quota.",
-        "ja": "アカウントの API 呼び出しが Aliyun に絞られています。少し後の送信は通ります。"
-        "続くようなら負荷を分散するか、Aliyun にクォータ引き上げを依頼します。",
+        "ja": "Aliyun がアカウントの API 呼び出しを制限しています。時間をおいて再送すると"
+        "成功します。解消しない場合は、リクエストを分散するか、Aliyun にクォータの引き上げを"
+        "申請します。",
         "zh-CN": "账号的 API 调用被阿里云限流。稍后再发即可；若持续出现，请分散请求，"
         "或向阿里云申请提高配额。",
     },
     "quota": {
-        "en": "The daily or monthly total set in the console is used up. Raise it in the console, "
-        "or wait for it to reset.",
-        "ja": "コンソールで設定した日次または月次の送信上限に達しました。コンソールで上限を"
-        "上げるか、リセットを待ちます。",
-        "zh-CN": "已达到控制台中设置的日发送量或月发送量上限。请在控制台调高上限，或等待重置。",
+        "en": "The daily or monthly total set in the console is used up. Raise it in the console "
+        "(通用设置 > 国内消息设置 > 安全设置), or wait for it to reset.",
+        "ja": "コンソールで設定した日次または月次の送信量の上限に達しました。コンソールの "
+        "通用设置 > 国内消息设置 > 安全设置 で上限を引き上げるか、リセットを待ちます。",
+        "zh-CN": "已达到控制台中设置的日发送量或月发送量上限。请在控制台"
+        "通用设置 > 国内消息设置 > 安全设置中调高上限，或等待重置。",
     },
     "money": {
         "en": "The account's balance is used up. Top it up; sending resumes shortly after.",
-        "ja": "アカウントの残高が尽きています。チャージすれば、まもなく送信が再開します。",
+        "ja": "アカウントの残高が不足しています。チャージすると、まもなく送信が再開されます。",
         "zh-CN": "账户余额不足。充值后不久即可恢复发送。",
     },
     "number": {
@@ -44,18 +48,19 @@ ADVICE: dict[str, dict[str, str]] = {
         "number, other countries a country code (see phone-numbers.md).",
         "ja": "Aliyun が番号を拒否しました。番号を確認してください。中国本土は 11 桁の携帯番号、"
         "その他の国は国番号付きが必要です（phone-numbers.md 参照）。",
-        "zh-CN": "阿里云拒绝了该号码。请检查号码：大陆号码须为 11 位手机号，其他国家/地区须带"
+        "zh-CN": "阿里云拒绝了该号码。请检查号码：中国大陆号码须为 11 位手机号，其他国家/地区须带"
         "国际区号（见 phone-numbers.md）。",
     },
     "variables": {
-        "en": "The payload does not fit the template's variables. A verification-code template "
-        "should have exactly one variable, `${code}`, whose attribute (digits only, 4–6 "
-        "characters) matches the codes your platform sends.",
-        "ja": "payload がテンプレートの変数と合いません。認証コードのテンプレートは変数を "
-        "`${code}` の 1 つだけにし、その属性（数字のみ・4〜6 文字）をプラットフォームが"
-        "送るコードに合わせます。",
-        "zh-CN": "payload 与模板变量不符。验证码模板应只有一个变量 `${code}`，其变量属性"
-        "（仅数字、4–6 位）须与平台发送的验证码一致。",
+        "en": "The payload does not fit the template's variables: each variable needs a value "
+        "that suits its attribute. A verification-code template should have exactly one "
+        "variable, `${code}`, whose attribute (digits only, 4–6 characters) matches the codes "
+        "your platform sends.",
+        "ja": "payload がテンプレートの変数と一致しません。各変数には、その属性に合う値が必要"
+        "です。認証コードのテンプレートは変数を `${code}` の 1 つだけにし、その属性（数字のみ、"
+        "4〜6 文字）をプラットフォームが送信するコードに合わせます。",
+        "zh-CN": "payload 与模板变量不符：每个变量都需要符合其变量属性的值。验证码模板应只有"
+        "一个变量 `${code}`，其变量属性（仅数字、4–6 位）须与平台发送的验证码一致。",
     },
     "request": {
         "en": "A malformed request. This should not happen: report it with the RequestId.",
@@ -66,19 +71,35 @@ ADVICE: dict[str, dict[str, str]] = {
     "blocked": {
         "en": "A blocked keyword in the text, or a blacklisted number. Check the template and "
         "the number; Aliyun's support can tell which.",
-        "ja": "本文に禁止語が含まれているか、番号がブラックリストに載っています。テンプレートと"
-        "番号を確認してください。どちらかは Aliyun のサポートが教えてくれます。",
+        "ja": "本文に禁止語が含まれているか、番号がブラックリストに登録されています。テンプレート"
+        "と番号を確認してください。原因は Aliyun のサポートに問い合わせると確認できます。",
         "zh-CN": "内容含有屏蔽关键词，或号码在黑名单中。请检查模板和号码；具体原因可咨询阿里云"
         "技术支持。",
     },
     "template": {
         "en": "templateCode is not an approved template of this account. Copy the template code "
         "(模板 CODE) from the console and check that it is approved, under the same account as "
-        "the AccessKey.",
+        "the AccessKey. When the message says 国内短信模板不支持发送国际/港澳台号码, a mainland "
+        "template was used for a number outside mainland China: see the {china, overseas} pair.",
         "ja": "templateCode がこのアカウントの審査済みテンプレートではありません。コンソールから"
-        "模板 CODE をコピーし、審査済みで AccessKey と同じアカウントのものか確認します。",
+        "模板 CODE をコピーし、審査済みで AccessKey と同じアカウントのものか確認します。"
+        "メッセージが 国内短信模板不支持发送国际/港澳台号码 の場合は、中国本土用のテンプレートが"
+        "中国本土以外の番号に使われています。{china, overseas} の組を参照してください。",
         "zh-CN": "templateCode 不是本账号下审核通过的模板。请从控制台复制模板CODE，"
-        "并确认模板已审核通过、与 AccessKey 属于同一账号。",
+        "并确认模板已审核通过、与 AccessKey 属于同一账号。若错误信息为"
+        "“国内短信模板不支持发送国际/港澳台号码”，则是对中国大陆以外的号码使用了国内模板："
+        "见 {china, overseas} 组合。",
+    },
+    "mainland_only": {
+        "en": "A mainland template was used for a number outside mainland China (Hong Kong, Macau "
+        "and Taiwan included). Give the template a {china, overseas} pair of codes, the "
+        "overseas one from 国际/港澳台消息, and check strictPhoneRegionNumberCheck.",
+        "ja": "中国本土用のテンプレートが中国本土以外（香港・マカオ・台湾を含む）の番号に使われ"
+        "ました。テンプレートを {china, overseas} の組にし（overseas は 国际/港澳台消息 の"
+        "テンプレート）、strictPhoneRegionNumberCheck を確認します。",
+        "zh-CN": "对中国大陆以外（含港澳台）的号码使用了国内模板。请把 templateCode 写成 "
+        "{china, overseas} 组合（overseas 为国际/港澳台消息中的模板），并检查 "
+        "strictPhoneRegionNumberCheck。",
     },
     "signature": {
         "en": "signName is not an approved, usable signature of this account. Copy it exactly "
@@ -88,11 +109,14 @@ ADVICE: dict[str, dict[str, str]] = {
         "zh-CN": "signName 不是本账号下审核通过且可用的签名。请按控制台显示原样填写，不要带【】。",
     },
     "scene": {
-        "en": "The signature's scenario and the template's type disagree: use a "
-        "verification-code signature with verification-code templates.",
-        "ja": "署名の適用シーンとテンプレートの種別が一致しません。認証コード用の署名には"
-        "認証コード用のテンプレートを組み合わせます。",
-        "zh-CN": "签名的适用场景与模板类型不一致：验证码签名应搭配验证码模板。",
+        "en": "The signature's scenario does not allow this template: a 验证码 (verification-code) "
+        "signature sends only verification-code templates, not 国际/港澳台 or notification "
+        "ones. Change the signature's scenario to 通用 (general), which sends every kind.",
+        "ja": "署名の適用シーンがこのテンプレートに対応していません。验证码（認証コード）署名で"
+        "送れるのは認証コードのテンプレートだけで、国际/港澳台 や通知のテンプレートは送れません。"
+        "署名の適用シーンを 通用（汎用）に変更します。通用 の署名はすべての種類を送れます。",
+        "zh-CN": "签名的适用场景不支持该模板：验证码签名只能发送验证码模板，不能发送国际/港澳台"
+        "或通知类模板。请把签名的适用场景改为通用，通用签名可发送全部类型的模板。",
     },
     "content": {
         "en": "Aliyun forbids the template's content. Revise the template and submit it for "
@@ -106,8 +130,19 @@ ADVICE: dict[str, dict[str, str]] = {
         "{china, overseas} pair, and check strictPhoneRegionNumberCheck.",
         "ja": "中国本土の番号に国際テンプレートが使われました。テンプレートを "
         "{china, overseas} の組にし、strictPhoneRegionNumberCheck を確認します。",
-        "zh-CN": "对大陆号码使用了国际模板。请把 templateCode 写成 {china, overseas}，"
+        "zh-CN": "对中国大陆号码使用了国际模板。请把 templateCode 写成 {china, overseas} 组合，"
         "并检查 strictPhoneRegionNumberCheck。",
+    },
+    "test_number": {
+        "en": "A test signature or template (marked 测 in the console) sends only to the test "
+        "numbers bound on the console's 快速学习与测试 page (at most 5, mainland only). Bind "
+        "the number there, or use your own approved signature and template.",
+        "ja": "テスト用の署名・テンプレート（コンソールで「测」と表示）は、コンソールの "
+        "快速学习与测试 ページで登録したテスト用番号（最大 5 件、中国本土のみ）にしか送信でき"
+        "ません。そのページで番号を登録するか、審査済みの自社の署名とテンプレートを使います。",
+        "zh-CN": "测试签名和模板（控制台中带“测”标记）只能发送到在控制台快速学习与测试页面绑定的"
+        "测试手机号码（最多 5 个，仅限中国大陆）。请在该页面绑定号码，或使用自己审核通过的"
+        "签名和模板。",
     },
     "product": {
         "en": "SMS is not activated for this account. Activate it in the console.",
@@ -122,10 +157,10 @@ ADVICE: dict[str, dict[str, str]] = {
     "ip": {
         "en": "Mainland messages are refused when the server calling Aliyun is outside mainland "
         "China. Send from a mainland server, or ask Aliyun.",
-        "ja": "Aliyun を呼び出すサーバーが中国本土の外にあると、本土宛てメッセージは拒否されます。"
-        "本土のサーバーから送るか、Aliyun に相談します。",
-        "zh-CN": "调用阿里云的服务器不在中国大陆时，发往大陆的短信会被拒绝。请从大陆服务器发送，"
-        "或咨询阿里云。",
+        "ja": "Aliyun を呼び出すサーバーが中国本土の外にあると、中国本土宛てのメッセージは拒否"
+        "されます。中国本土のサーバーから送信するか、Aliyun に相談します。",
+        "zh-CN": "调用阿里云的服务器不在中国大陆时，发往中国大陆的短信会被拒绝。请从中国大陆的"
+        "服务器发送，或咨询阿里云。",
     },
     "ram": {
         "en": "The RAM user may not send SMS. Attach AliyunDysmsFullAccess, or a policy "
@@ -148,16 +183,30 @@ ADVICE: dict[str, dict[str, str]] = {
     "clock": {
         "en": "This server's clock is more than 15 minutes off, so Aliyun refuses the signed "
         "request. Synchronise the clock (NTP); nothing was sent.",
-        "ja": "このサーバーの時計が 15 分以上ずれているため、Aliyun が署名付きリクエストを拒否し"
-        "ました。時計を同期（NTP）してください。送信はされていません。",
-        "zh-CN": "本服务器的时钟偏差超过 15 分钟，阿里云拒绝了签名请求。请同步时钟（NTP）；"
-        "短信未发送。",
+        "ja": "このサーバーの時計が 15 分以上ずれているため、Aliyun がリクエスト署名を拒否しま"
+        "した。時計を同期（NTP）してください。メッセージは送信されていません。",
+        "zh-CN": "本服务器的时钟偏差超过 15 分钟，阿里云拒绝了该请求的请求签名。请同步时钟"
+        "（NTP）；短信未发送。",
+    },
+    "nonce": {
+        "en": "Aliyun saw this request's signature nonce before (Aliyun accepts each nonce "
+        "once, for a while): a request was replayed or sent twice as it was. The SDK "
+        "draws a new nonce for every call, so a new send works; if it repeats, look for "
+        "something that resends requests unchanged (a proxy, a retry layer).",
+        "ja": "このリクエストの SignatureNonce（リクエスト署名用のノンス）は Aliyun で使用済み"
+        "です（ノンスは一定時間内に 1 回しか使えません）。同じリクエストが再送または再生されて"
+        "います。SDK は呼び出しごとに新しいノンスを生成するため、改めて送信すれば成功します。"
+        "繰り返す場合は、リクエストをそのまま再送する仕組み（プロキシ、リトライ層など）が"
+        "ないか確認します。",
+        "zh-CN": "阿里云已收到过该请求的签名随机数（SignatureNonce 在一定时间内只能使用一次）："
+        "同一请求被重放或原样重发。SDK 每次调用都会生成新的随机数，因此重新发送即可；"
+        "若反复出现，请检查是否有原样重发请求的环节（代理、重试层等）。",
     },
     "system": {
         "en": "Aliyun's own trouble. A later send usually works; check Aliyun's status page if "
         "it lasts.",
-        "ja": "Aliyun 側の障害です。後で送れば通ることがほとんどです。続く場合は Aliyun の"
-        "ステータスページを確認します。",
+        "ja": "Aliyun 側の障害です。多くの場合、時間をおいて再送すると成功します。解消しない"
+        "場合は Aliyun のサービス状況を確認します。",
         "zh-CN": "阿里云自身故障。稍后重发通常即可；若持续出现，请查看阿里云的服务状态。",
     },
 }

@@ -57,6 +57,7 @@ ANSWERS: dict[str, Answer] = {
     "isv.SMS_TEMPLATE_ILLEGAL": Answer(_E.INVALID_CONFIG, False, "template"),
     "isv.SMS_SIGNATURE_ILLEGAL": Answer(_E.INVALID_CONFIG, False, "signature"),
     "isv.SMS_SIGNATURE_SCENE_ILLEGAL": Answer(_E.INVALID_CONFIG, False, "scene"),
+    "isv.SMS_TEST_NUMBER_LIMIT": Answer(_E.INVALID_CONFIG, False, "test_number"),
     "isv.SIGN_STATE_ILLEGAL": Answer(_E.INVALID_CONFIG, False, "signature"),
     "isv.SMS_SIGN_ILLEGAL": Answer(_E.INVALID_CONFIG, False, "signature"),
     "isv.SMS_CONTENT_ILLEGAL": Answer(_E.INVALID_CONFIG, False, "content"),
@@ -79,8 +80,8 @@ ANSWERS: dict[str, Answer] = {
     # the host's clock is off by more than 15 minutes: fix the clock (NTP), then it works
     "InvalidTimeStamp.Expired": Answer(_E.GENERAL, False, "clock"),
     "InvalidTimeStamp.Format": Answer(_E.GENERAL, False, "clock"),
-    # a nonce seen before: the next call draws a new one
-    "SignatureNonceUsed": Answer(_E.GENERAL, True, "system"),
+    # a nonce seen before (a replayed request): the next call draws a new one
+    "SignatureNonceUsed": Answer(_E.GENERAL, True, "nonce"),
     # Aliyun's own trouble: may pass
     "isp.SYSTEM_ERROR": Answer(_E.GENERAL, True, "system"),
     "InternalError": Answer(_E.GENERAL, True, "system"),
@@ -108,12 +109,26 @@ def classify(code: str | None) -> tuple[ConnectorErrorCode, bool]:
     return _E.GENERAL, False
 
 
-def hint(code: str, lang: str = "en") -> str | None:
-    """What the admin should do about an Aliyun ``Code`` (None for a code not in the table)."""
+#: Answers whose ``Message`` calls for other advice than their code's: (code, words) -> advice.
+MESSAGE_ADVICE: dict[tuple[str, str], str] = {
+    # a mainland template sent to a number elsewhere (Hong Kong included)
+    ("isv.SMS_TEMPLATE_ILLEGAL", "国内短信模板不支持发送国际/港澳台号码"): "mainland_only",
+}
+
+
+def hint(code: str, lang: str = "en", message: str | None = None) -> str | None:
+    """What the admin should do about an Aliyun ``Code`` (None for a code not in the table).
+
+    ``message`` (Aliyun's ``Message``) refines the advice where one code covers two causes.
+    """
     answer = ANSWERS.get(code)
     if answer is None:
         return None
-    texts = ADVICE[answer.advice]
+    advice = answer.advice
+    for (known, words), specific in MESSAGE_ADVICE.items():
+        if known == code and message and words in message:
+            advice = specific
+    texts = ADVICE[advice]
     return texts.get(lang, texts["en"])
 
 

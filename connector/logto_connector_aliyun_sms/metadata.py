@@ -97,10 +97,9 @@ METADATA: dict[str, Any] = {
             "type": "Text",
             "required": False,
             "placeholder": "dysmsapi.aliyuncs.com",
-            "description": "Leave empty for dysmsapi.aliyuncs.com (China site). Accounts on "
-            "Alibaba Cloud's international site use a regional endpoint such as "
-            "dysmsapi.ap-southeast-1.aliyuncs.com. http:// is accepted only for loopback "
-            "addresses, such as the local sandbox.",
+            "description": "Leave empty for dysmsapi.aliyuncs.com (China site, Dysmsapi "
+            "2017-05-25, the only API this connector speaks). http:// is accepted only for "
+            "loopback addresses, such as the local sandbox.",
         },
         {
             "key": "connectTimeout",

@@ -53,9 +53,12 @@ def describe(error: ConnectorError, command: str | None = None) -> tuple[str, st
         facts.append(f"HTTP {data['httpStatus']}")
     if facts:
         what += f" ({', '.join(facts)})"
-    hint = (aliyun_hint(aliyun_code) if isinstance(aliyun_code, str) else None) or HINTS.get(
-        error.code, "see the error code in the docs (docs/en/errors.md)"
-    )
+    message = data.get("errorDescription")
+    hint = (
+        aliyun_hint(aliyun_code, message=message if isinstance(message, str) else None)
+        if isinstance(aliyun_code, str)
+        else None
+    ) or HINTS.get(error.code, "see the error code in the docs (docs/en/errors.md)")
     if command == "send" and error.code == ConnectorErrorCode.INVALID_REQUEST_PARAMETERS:
         hint = hint.replace("the template variables", "the template variables (--payload)")
     retry_after = data.get("retryAfterMs")

@@ -1,0 +1,87 @@
+"""The pages follow their language's terminology list (docs/<lang>/terminology.md).
+
+Each list is a table between ``<!-- terms:start -->`` and ``<!-- terms:end -->``: the preferred
+term, the banned variants (in backticks, comma-separated; ``/.../`` is a regular expression, any
+other text is matched as written) and why. A banned variant in a page's prose (outside code
+blocks, inline code and HTML comments) fails the test, naming the page, the line and the term to
+use instead.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from _docblocks import DOCS, prose_of
+
+LANGS = ("en", "ja", "zh-CN")
+_ROW = re.compile(r"^\|(?P<preferred>[^|]*)\|(?P<banned>[^|]*)\|(?P<why>.*)\|\s*$")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+\1")
+_COMMENT = re.compile(r"<!--.*?-->")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def rules(lang: str) -> list[tuple[re.Pattern[str], str, str]]:
+    """(pattern, banned variant as written, preferred term) for every banned variant."""
+    text = (DOCS / lang / "terminology.md").read_text("utf-8")
+    table = text.split("<!-- terms:start -->", 1)[1].split("<!-- terms:end -->", 1)[0]
+    found = []
+    for line in table.strip().splitlines()[2:]:  # header and separator rows
+        row = _ROW.match(line)
+        assert row, f"docs/{lang}/terminology.md: not a table row: {line!r}"
+        # banned variants are `...` spans: find them without the code-span rule's own regex
+        for variant in re.findall(r"`([^`]+)`", row["banned"]):
+            if len(variant) > 2 and variant.startswith("/") and variant.endswith("/"):
+                pattern = re.compile(variant[1:-1])
+            else:
+                pattern = re.compile(re.escape(variant))
+            found.append((pattern, variant, row["preferred"].strip()))
+    return found
+
+
+def prose(line: str) -> str:
+    """A prose line without inline code, HTML comments and link targets."""
+    return _LINK_TARGET.sub("]", _COMMENT.sub("", _CODE_SPAN.sub("", line)))
+
+
+def violations(lang: str, page: Path) -> list[str]:
+    found = []
+    for line in prose_of(page):
+        text = prose(line)
+        for pattern, variant, preferred in rules(lang):
+            if pattern.search(text):
+                found.append(f"{page.name}: {variant!r} in {line.strip()[:80]!r}: use {preferred}")
+    return found
+
+
+def _pages(lang: str) -> list[Path]:
+    return [p for p in sorted((DOCS / lang).glob("*.md")) if p.name != "terminology.md"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_language_has_a_list_with_rules(lang: str) -> None:
+    assert len(rules(lang)) >= 5
+
+
+@pytest.mark.parametrize(
+    ("lang", "page"),
+    [(lang, page) for lang in LANGS for page in _pages(lang)],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
+def test_pages_use_the_preferred_terms(lang: str, page: Path) -> None:
+    assert violations(lang, page) == []
+
+
+def test_the_check_flags_a_banned_word_only_in_prose(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "手机号打码后写入日志。\n`打码` in code is fine.\n\n```text\n打码\n```\n"
+        "<!-- 打码 in a comment -->\n回环地址\n",
+        "utf-8",
+    )
+    found = violations("zh-CN", page)
+    assert len(found) == 2
+    assert "脱敏" in found[0]
+    assert "环回" in found[1]
