@@ -1,0 +1,170 @@
+"""What the framework adapters share: the config, the code rule, usage types and errors.
+
+Uses only the connector's public API, so an adapter behaves as any other caller would.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import logto_connector_aliyun_sms as aliyun_sms
+
+logger = logging.getLogger("logto_connector_aliyun_sms.contrib")
+
+#: The setting (Django) or config key (Flask) that holds the connector config.
+SETTING = "ALIYUN_SMS"
+
+#: What the end user reads when a code could not be sent.
+SEND_FAILED = "We could not send the code. Please try again later."
+#: What the end user reads when Aliyun's flow control (or the connector's limits) refused.
+RATE_LIMITED = (
+    "Too many codes were requested for this number. "
+    "Please wait a minute before asking for a new one."
+)
+
+# Aliyun verification-code variables: 4 to 6 letters or digits.
+_CODE_RULE = re.compile(r"[A-Za-z0-9]{4,6}")
+CODE_MIN, CODE_MAX = 4, 6
+
+# The framework's reason for sending -> Logto usage type (else Generic).
+USAGE_TYPES: dict[str, str] = {
+    "signup": "Register",
+    "login": "SignIn",
+    "phone_change": "BindNewIdentifier",
+    "mfa_login": "MfaVerification",
+    "mfa_setup": "BindMfa",
+}
+
+
+def require(module: str, extra: str) -> None:
+    """Import ``module`` or raise one ImportError naming the extra that installs it."""
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(
+            f"{module} is not installed; install it with "
+            f"pip install 'logto-connector-aliyun-sms[{extra}]'"
+        ) from exc
+
+
+def usage_type(reason: str) -> str:
+    """The Logto usage type for the framework's ``reason`` (``Generic`` when unknown)."""
+    return USAGE_TYPES.get(reason, aliyun_sms.TemplateType.GENERIC.value)
+
+
+class ConfigProblems(Exception):
+    """The ALIYUN_SMS value cannot be used; ``problems`` lists ``(path, message)`` pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+
+
+def _read(value: Any, setting: str) -> tuple[Any, str]:
+    """The raw config from a dict, JSON text or a file path, and the path prefix for errors."""
+    if isinstance(value, Mapping):
+        return dict(value), setting
+    if isinstance(value, (str, os.PathLike)):
+        text = os.fspath(value)
+        if isinstance(text, str) and text.lstrip().startswith("{"):
+            try:
+                return json.loads(text), setting
+            except ValueError as exc:
+                raise ConfigProblems([(setting, f"is not valid JSON ({exc})")]) from None
+        where = f"{setting} ({text})"
+        try:
+            return json.loads(Path(text).read_text(encoding="utf-8")), where
+        except OSError as exc:
+            raise ConfigProblems([(setting, f"cannot read {text}: {exc.strerror}")]) from None
+        except ValueError as exc:
+            raise ConfigProblems([(where, f"is not valid JSON ({exc})")]) from None
+    if value is None:
+        raise ConfigProblems([(setting, "is not set: give the connector config as a dict, "
+                                         "JSON text or the path of a JSON file")])
+    raise ConfigProblems([(setting, f"must be a dict, JSON text or a path, not {type(value).__name__}")])
+
+
+def load_config(value: Any, setting: str = SETTING) -> dict[str, Any]:
+    """The validated connector config from ``value`` (a dict, JSON text or a path).
+
+    Raises ConfigProblems whose pairs name each problem's place, e.g.
+    ``("ALIYUN_SMS.templates[0].templateCode", "is required")``.
+    """
+    raw, where = _read(value, setting)
+    try:
+        return aliyun_sms.validate_config(raw)
+    except aliyun_sms.ConnectorError as exc:
+        errors = (exc.data or {}).get("errors") or [{"path": "", "message": str(exc)}]
+        raise ConfigProblems(
+            [(f"{where}.{e['path']}" if e.get("path") else where, e["message"]) for e in errors]
+        ) from None
+
+
+def check_code(code: str, hint: str) -> None:
+    """Refuse, before any request, a code Aliyun's verification templates cannot hold."""
+    if _CODE_RULE.fullmatch(code):
+        return
+    shape = "letters and digits" if code.isalnum() else "characters other than letters and digits"
+    raise aliyun_sms.ConnectorError(
+        aliyun_sms.ConnectorErrorCode.INVALID_REQUEST_PARAMETERS,
+        {
+            "message": (
+                f"the verification code has {len(code)} characters with {shape}; Aliyun "
+                f"verification templates take {CODE_MIN}-{CODE_MAX} letters or digits"
+            ),
+            "hint": hint,
+            "retryable": False,
+        },
+    )
+
+
+def mask(phone: str) -> str:
+    """The number with all but its last four digits hidden (``+86*******0000``)."""
+    digits = sum(ch.isdigit() for ch in phone)
+    seen = 0
+    out = []
+    for ch in phone:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen > digits - 4 else "*")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def message_data(phone: str, usage: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Logto's SendMessageData for one number."""
+    return {"to": phone, "type": usage, "payload": payload}
+
+
+def is_rate_limited(error: aliyun_sms.ConnectorError) -> bool:
+    """Whether ``error`` is a per-interval throttle (flow control, the connector's limits)."""
+    return error.code is aliyun_sms.ConnectorErrorCode.RATE_LIMIT_EXCEEDED
+
+
+def log_failure(framework: str, error: aliyun_sms.ConnectorError, phone: str, usage: str) -> None:
+    """One masked log line for a send that failed."""
+    data = error.data or {}
+    level = logging.WARNING if is_rate_limited(error) else logging.ERROR
+    logger.log(
+        level,
+        "%s: SMS to %s (%s) not sent: %s (%s)%s",
+        framework,
+        mask(phone),
+        usage,
+        error.code.value,
+        data.get("Code") or data.get("message", ""),
+        f"; hint: {data['hint']}" if data.get("hint") else "",
+    )
+
+
+def has_template(config: dict[str, Any], usage: str) -> bool:
+    """Whether the (validated) config names a template for exactly this usage type."""
+    return any(t.get("usageType") == usage for t in config.get("templates", []))

@@ -1,0 +1,80 @@
+"""django-two-factor-auth: ``TWO_FACTOR_SMS_GATEWAY`` sending tokens through Aliyun SMS.
+
+``TWO_FACTOR_SMS_GATEWAY = "logto_connector_aliyun_sms.contrib.two_factor.Gateway"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._common import require
+
+require("two_factor", "django")
+
+from django.contrib import messages  # noqa: E402
+
+import logto_connector_aliyun_sms as aliyun_sms  # noqa: E402
+
+from ._common import (  # noqa: E402
+    RATE_LIMITED,
+    SEND_FAILED,
+    ConfigProblems,
+    check_code,
+    is_rate_limited,
+    log_failure,
+    logger,
+    mask,
+    message_data,
+    usage_type,
+)
+from .django.checks import TWO_FACTOR_HINT, register_checks  # noqa: E402
+from .django.context import current_request  # noqa: E402
+from .django.settings import get_config  # noqa: E402
+
+__all__ = ["Gateway", "VoiceNotSupported"]
+
+register_checks()
+
+
+class VoiceNotSupported(NotImplementedError):
+    """Aliyun SMS sends texts only; voice calls are another Alibaba Cloud product (Dyvms)."""
+
+
+class Gateway:
+    """Sends two-factor tokens by SMS; built with no arguments, as two-factor does.
+
+    A device not yet saved is being set up (``BindMfa``); a saved one is signing in
+    (``MfaVerification``). Failures never reach the user as an error page: they are logged
+    (masked) and, with ``RequestMiddleware`` installed, shown as a message.
+    """
+
+    def send_sms(self, device: Any, token: str) -> None:
+        """Send ``token`` to ``device.number``."""
+        phone = device.number.as_e164
+        usage = usage_type("mfa_login" if device.pk else "mfa_setup")
+        try:
+            check_code(str(token), TWO_FACTOR_HINT)
+            data = message_data(phone, usage, {"code": str(token)})
+            aliyun_sms.send_message(data, get_config())
+        except ConfigProblems as exc:
+            logger.error("two_factor: SMS to %s (%s) not sent: ALIYUN_SMS: %s", mask(phone), usage, exc)
+            _tell_user(messages.ERROR, SEND_FAILED)
+        except aliyun_sms.ConnectorError as exc:
+            log_failure("two_factor", exc, phone, usage)
+            if is_rate_limited(exc):
+                _tell_user(messages.WARNING, RATE_LIMITED)
+            else:
+                _tell_user(messages.ERROR, SEND_FAILED)
+
+    def make_call(self, device: Any, token: str) -> None:
+        """Always raises: Aliyun SMS cannot place voice calls."""
+        raise VoiceNotSupported(
+            "Aliyun SMS cannot place voice calls; leave TWO_FACTOR_CALL_GATEWAY unset "
+            "(or use another gateway for calls)"
+        )
+
+
+def _tell_user(level: int, text: str) -> None:
+    request = current_request()
+    if request is not None:
+        messages.add_message(request, level, text, fail_silently=True)
