@@ -26,7 +26,6 @@ def _sign_up(client: Any, phone: str = PHONE, username: str = "mei") -> Any:
 
 def test_phone_sign_up_code_reaches_the_phone_and_verifies(django_site: Any) -> None:
     from django.test import Client
-
     from django_project.phones.models import Phone
 
     client = Client()
@@ -34,9 +33,10 @@ def test_phone_sign_up_code_reaches_the_phone_and_verifies(django_site: Any) -> 
     assert response.status_code == 302, response.content[:500]
     assert response["Location"] == "/accounts/phone/verify/"
     [message] = django_site.messages_for(PHONE)
-    assert message["TemplateCode"] == django_site.connector_config()["templates"][1][
-        "templateCode"
-    ]["china"]  # Register, the mainland template
+    assert (
+        message["TemplateCode"]
+        == django_site.connector_config()["templates"][1]["templateCode"]["china"]
+    )  # Register, the mainland template
     code = _code_for(django_site, PHONE)
 
     response = client.post("/accounts/phone/verify/", {"code": code})
@@ -52,7 +52,6 @@ def test_resend_inside_the_flow_control_window_is_allauths_rate_limit(
     django_site: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     from django.test import Client
-
     from django_project.phones.models import Phone
 
     client = Client()
@@ -133,7 +132,6 @@ def test_phone_change_is_bind_new_identifier(django_site: Any) -> None:
 async def test_sign_up_under_asgi(django_site: Any) -> None:
     from asgiref.sync import sync_to_async
     from django.test import AsyncClient
-
     from django_project.phones.models import Phone
 
     client = AsyncClient()

@@ -67,6 +67,9 @@ class ConfigProblems(Exception):
         super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
 
 
+_SHAPES = "give the connector config as a dict, JSON text or the path of a JSON file"
+
+
 def _read(value: Any, setting: str) -> tuple[Any, str]:
     """The raw config from a dict, JSON text or a file path, and the path prefix for errors."""
     if isinstance(value, Mapping):
@@ -86,12 +89,21 @@ def _read(value: Any, setting: str) -> tuple[Any, str]:
         except ValueError as exc:
             raise ConfigProblems([(where, f"is not valid JSON ({exc})")]) from None
     if value is None:
-        raise ConfigProblems([(setting, "is not set: give the connector config as a dict, "
-                                         "JSON text or the path of a JSON file")])
-    raise ConfigProblems([(setting, f"must be a dict, JSON text or a path, not {type(value).__name__}")])
+        raise ConfigProblems(
+            [
+                (
+                    setting,
+                    "is not set: give the connector config as a dict, "
+                    "JSON text or the path of a JSON file",
+                )
+            ]
+        )
+    raise ConfigProblems(
+        [(setting, f"must be a dict, JSON text or a path, not {type(value).__name__}")]
+    )
 
 
-def load_config(value: Any, setting: str = SETTING) -> dict[str, Any]:
+def load_config(value: Any, setting: str = SETTING) -> aliyun_sms.AliyunSmsConfig:
     """The validated connector config from ``value`` (a dict, JSON text or a path).
 
     Raises ConfigProblems whose pairs name each problem's place, e.g.
@@ -139,7 +151,7 @@ def mask(phone: str) -> str:
     return "".join(out)
 
 
-def message_data(phone: str, usage: str, payload: dict[str, Any]) -> dict[str, Any]:
+def message_data(phone: str, usage: str, payload: dict[str, Any]) -> aliyun_sms.SendMessageData:
     """Logto's SendMessageData for one number."""
     return {"to": phone, "type": usage, "payload": payload}
 
@@ -149,8 +161,13 @@ def is_rate_limited(error: aliyun_sms.ConnectorError) -> bool:
     return error.code is aliyun_sms.ConnectorErrorCode.RATE_LIMIT_EXCEEDED
 
 
-def log_failure(framework: str, error: aliyun_sms.ConnectorError, phone: str, usage: str) -> None:
+def log_failure(
+    framework: str, error: aliyun_sms.ConnectorError | ConfigProblems, phone: str, usage: str
+) -> None:
     """One masked log line for a send that failed."""
+    if isinstance(error, ConfigProblems):
+        logger.error("%s: SMS to %s (%s) not sent: %s", framework, mask(phone), usage, error)
+        return
     data = error.data or {}
     level = logging.WARNING if is_rate_limited(error) else logging.ERROR
     logger.log(
@@ -165,6 +182,6 @@ def log_failure(framework: str, error: aliyun_sms.ConnectorError, phone: str, us
     )
 
 
-def has_template(config: dict[str, Any], usage: str) -> bool:
+def has_template(config: aliyun_sms.AliyunSmsConfig, usage: str) -> bool:
     """Whether the (validated) config names a template for exactly this usage type."""
     return any(t.get("usageType") == usage for t in config.get("templates", []))

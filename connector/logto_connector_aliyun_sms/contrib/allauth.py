@@ -127,12 +127,9 @@ class AliyunSmsAdapterMixin:
         self, exc: aliyun_sms.ConnectorError | ConfigProblems, phone: str, usage: str
     ) -> None:
         request = self._aliyun_sms_request()
-        if isinstance(exc, ConfigProblems):
-            logger.error("allauth: SMS to %s (%s) not sent: ALIYUN_SMS: %s", mask(phone), usage, exc)
-        else:
-            log_failure("allauth", exc, phone, usage)
-            if is_rate_limited(exc) and request is not None:
-                raise SmsRateLimited(request) from None
+        log_failure("allauth", exc, phone, usage)
+        if not isinstance(exc, ConfigProblems) and is_rate_limited(exc) and request is not None:
+            raise SmsRateLimited(request) from None
         if request is not None:
             self.add_message(request, messages.ERROR, message=SEND_FAILED)  # type: ignore[attr-defined]
 

@@ -12,7 +12,6 @@ the text is not that message, the one run of 4-8 digits in it; otherwise nothing
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ._common import require
 
@@ -32,8 +31,6 @@ from ._common import (  # noqa: E402
     check_code,
     is_rate_limited,
     log_failure,
-    logger,
-    mask,
     message_data,
     usage_type,
 )
@@ -86,7 +83,7 @@ def init_app(app: Flask) -> None:
     sms_config.setdefault("PHONE_NUMBER", None)
 
 
-def _load(app: Flask) -> dict[str, Any]:
+def _load(app: Flask) -> aliyun_sms.AliyunSmsConfig:
     from ._common import load_config
 
     return load_config(app.config.get(SETTING))
@@ -119,7 +116,9 @@ class AliyunSmsSender(SmsSenderBaseClass):
         """Send the code in ``msg`` to ``to_number`` (``from_number`` is not used)."""
         usage = usage_type(_reason())
         try:
-            config = current_app.extensions.get(_EXTENSION) or _load(current_app)
+            config: aliyun_sms.AliyunSmsConfig = current_app.extensions.get(_EXTENSION) or _load(
+                current_app
+            )
             code = code_from_text(msg)
             if code is None:
                 raise aliyun_sms.ConnectorError(
@@ -128,12 +127,9 @@ class AliyunSmsSender(SmsSenderBaseClass):
                 )
             check_code(code, HINT)
             aliyun_sms.send_message(message_data(to_number, usage, {"code": code}), config)
-        except ConfigProblems as exc:
-            logger.error("flask_security: SMS to %s (%s) not sent: %s: %s", mask(to_number), usage, SETTING, exc)
-            raise SmsNotSent(SEND_FAILED) from None
-        except aliyun_sms.ConnectorError as exc:
+        except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
             log_failure("flask_security", exc, to_number, usage)
-            if not is_rate_limited(exc):
+            if isinstance(exc, ConfigProblems) or not is_rate_limited(exc):
                 raise SmsNotSent(SEND_FAILED) from None
             # a code sent moments ago is still valid (SECURITY_TWO_FACTOR_SMS_VALIDITY, 120 s)
             do_flash(RATE_LIMITED, "error")

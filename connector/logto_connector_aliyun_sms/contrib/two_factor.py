@@ -22,8 +22,6 @@ from ._common import (  # noqa: E402
     check_code,
     is_rate_limited,
     log_failure,
-    logger,
-    mask,
     message_data,
     usage_type,
 )
@@ -56,12 +54,9 @@ class Gateway:
             check_code(str(token), TWO_FACTOR_HINT)
             data = message_data(phone, usage, {"code": str(token)})
             aliyun_sms.send_message(data, get_config())
-        except ConfigProblems as exc:
-            logger.error("two_factor: SMS to %s (%s) not sent: ALIYUN_SMS: %s", mask(phone), usage, exc)
-            _tell_user(messages.ERROR, SEND_FAILED)
-        except aliyun_sms.ConnectorError as exc:
+        except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
             log_failure("two_factor", exc, phone, usage)
-            if is_rate_limited(exc):
+            if isinstance(exc, aliyun_sms.ConnectorError) and is_rate_limited(exc):
                 _tell_user(messages.WARNING, RATE_LIMITED)
             else:
                 _tell_user(messages.ERROR, SEND_FAILED)

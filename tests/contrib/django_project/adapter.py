@@ -9,9 +9,7 @@ class PhoneAccountAdapter(AliyunSmsAdapterMixin, DefaultAccountAdapter):
     """Codes go out through Aliyun SMS; numbers live in the project's own Phone model."""
 
     def set_phone(self, user, phone, verified):
-        Phone.objects.update_or_create(
-            user=user, defaults={"number": phone, "verified": verified}
-        )
+        Phone.objects.update_or_create(user=user, defaults={"number": phone, "verified": verified})
 
     def get_phone(self, user):
         record = Phone.objects.filter(user=user).first()

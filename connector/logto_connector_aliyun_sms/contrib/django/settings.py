@@ -7,13 +7,15 @@ from typing import Any
 
 from django.conf import settings
 
+import logto_connector_aliyun_sms as aliyun_sms
+
 from .._common import SETTING, load_config
 
 _lock = threading.Lock()
-_cached: tuple[Any, dict[str, Any]] | None = None
+_cached: tuple[Any, aliyun_sms.AliyunSmsConfig] | None = None
 
 
-def get_config() -> dict[str, Any]:
+def get_config() -> aliyun_sms.AliyunSmsConfig:
     """The validated connector config (raises ``ConfigProblems`` naming each bad place)."""
     global _cached
     value = getattr(settings, SETTING, None)
