@@ -160,3 +160,48 @@ async def test_the_sync_hook_refuses_the_event_loop_and_the_async_one_sends(
     await adapter.asend_verification_code_sms(user=None, phone=PHONE, code="654321")
     [message] = django_site.messages_for(PHONE)
     assert "654321" in message["Content"]
+
+
+def test_enumeration_notices_go_only_to_a_template_of_their_own(django_site: Any) -> None:
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    _sign_up(Client())
+    django_site.clear_messages()
+    _sign_up(Client(), username="someone-else")  # the same number again: no code, no notice
+    assert django_site.messages_for(PHONE) == []
+
+    django_site.add_template("SMS_700000001", "该手机号已注册，请直接登录。", kind="notification")
+    config = django_site.connector_config()
+    config["templates"].append(
+        {"usageType": "AccountAlreadyExists", "templateCode": "SMS_700000001", "type": 0}
+    )
+    with override_settings(ALIYUN_SMS=config):
+        response = _sign_up(Client(), username="a-third-one")
+    assert response.status_code == 302
+    [notice] = django_site.messages_for(PHONE)
+    assert notice["TemplateCode"] == "SMS_700000001"
+    assert notice["Content"].endswith("该手机号已注册，请直接登录。")
+
+
+def test_login_by_code_is_sign_in(django_site: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_project.phones.models import Phone
+
+    user = get_user_model().objects.create_user("li", password="a-Long-passw0rd!")
+    Phone.objects.create(user=user, number=PHONE, verified=True)
+    user.last_login = user.date_joined
+    user.save()
+    client = Client()
+    response = client.post("/accounts/login/code/", {"phone": PHONE})
+    assert response.status_code == 302, response.content[:300]
+    [message] = django_site.messages_for(PHONE)
+    sign_in = next(
+        t for t in django_site.connector_config()["templates"] if t["usageType"] == "SignIn"
+    )
+    assert message["TemplateCode"] == sign_in["templateCode"]["china"]
+    code = _code_for(django_site, PHONE)
+    response = client.post("/accounts/login/code/confirm/", {"code": code})
+    assert response.status_code == 302
+    assert client.get("/home/").content == b"home: li"

@@ -35,7 +35,7 @@ from ._common import (  # noqa: E402
     message_data,
     usage_type,
 )
-from .django.checks import ALLAUTH_HINT, register_checks  # noqa: E402
+from .django.checks import ALLAUTH_HINT, check_now_without_app, register_checks  # noqa: E402
 from .django.settings import get_config  # noqa: E402
 
 __all__ = ["AccountAdapter", "AliyunSmsAdapterMixin", "SmsRateLimited"]
@@ -63,6 +63,11 @@ class AliyunSmsAdapterMixin:
     """
 
     request: HttpRequest | None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.request is None:  # built outside a request: Django's checks (see the docs)
+            check_now_without_app()
 
     def aliyun_sms_reason(self, user: Any, phone: str, **kwargs: Any) -> str:
         """Why allauth sends this code: ``signup``, ``login``, ``reauthentication`` or

@@ -12,6 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from .._common import CODE_MAX, CODE_MIN, SETTING, ConfigProblems
@@ -109,7 +110,31 @@ def check_two_factor(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
     return found
 
 
+_CHECKS = (check_config, check_allauth, check_two_factor)
+_APP = "logto_connector_aliyun_sms.contrib.django"
+_ran_without_app = False
+
+
 def register_checks() -> None:
     """Register the checks (idempotent: the registry is a set)."""
-    for check in (check_config, check_allauth, check_two_factor):
+    for check in _CHECKS:
         checks.register(check)
+
+
+def check_now_without_app() -> None:
+    """Run the checks once when the app is not installed, raising ImproperlyConfigured on errors.
+
+    allauth builds its adapter while Django runs its checks (``manage.py check``, ``runserver``,
+    ``migrate``): the adapter calls this then, so a bad config stops those commands even when
+    only the adapter is named in settings.
+    """
+    global _ran_without_app
+    if _ran_without_app or apps.is_installed(_APP):
+        return
+    _ran_without_app = True
+    errors = [m for check in _CHECKS for m in check() if m.is_serious()]
+    if errors:
+        raise ImproperlyConfigured(
+            "\n".join(f"{m.id}: {m.msg}\n\tHINT: {m.hint}" for m in errors)
+            + f"\n(add {_APP!r} to INSTALLED_APPS to see these as system checks)"
+        )
