@@ -12,7 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("django-allauth.md", "django-two-factor-auth.md", "flask-security.md")
 LANGS = ("en", "ja", "zh-CN")
-BLOCK = re.compile(r"(?:<!-- not run: (?P<reason>[^>]*) -->\n)?```(?P<lang>\w*)\n(?P<code>.*?)```", re.S)
+BLOCK = re.compile(
+    r"(?:<!-- not run: (?P<reason>[^>]*) -->\n)?```(?P<lang>\w*)\n(?P<code>.*?)```", re.S
+)
 SOURCE = re.compile(r"tests/contrib/\S+\.py")
 
 
