@@ -10,9 +10,9 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import logto_connector_aliyun_sms as aliyun_sms
 
@@ -119,8 +119,13 @@ def load_config(value: Any, setting: str = SETTING) -> aliyun_sms.AliyunSmsConfi
         ) from None
 
 
-def check_code(code: str, hint: str) -> None:
+def check_code(code: str | None, hint: str) -> None:
     """Refuse, before any request, a code Aliyun's verification templates cannot hold."""
+    if code is None:
+        raise aliyun_sms.ConnectorError(
+            aliyun_sms.ConnectorErrorCode.INVALID_REQUEST_PARAMETERS,
+            {"message": "no code found in the framework's text", "hint": hint, "retryable": False},
+        )
     if _CODE_RULE.fullmatch(code):
         return
     shape = "letters and digits" if code.isalnum() else "characters other than letters and digits"
@@ -185,3 +190,49 @@ def log_failure(
 def has_template(config: aliyun_sms.AliyunSmsConfig, usage: str) -> bool:
     """Whether the (validated) config names a template for exactly this usage type."""
     return any(t.get("usageType") == usage for t in config.get("templates", []))
+
+
+#: How a send ended, for the adapter to tell the user in the framework's way.
+Outcome = Literal["sent", "rate_limited", "failed"]
+ConfigSource = Callable[[], aliyun_sms.AliyunSmsConfig]
+
+
+class Delivery(NamedTuple):
+    """One message to send; ``code_hint`` makes ``payload["code"]`` subject to the code rule.
+
+    ``send()``/``send_async()`` log failures (masked) and return how the send ended.
+    """
+
+    framework: str
+    phone: str
+    usage: str
+    payload: dict[str, Any]
+    config: ConfigSource
+    code_hint: str | None = None
+
+    def _data(self) -> aliyun_sms.SendMessageData:
+        if self.code_hint is not None:
+            check_code(self.payload.get("code"), self.code_hint)
+        return message_data(self.phone, self.usage, self.payload)
+
+    def _failed(self, exc: aliyun_sms.ConnectorError | ConfigProblems) -> Outcome:
+        log_failure(self.framework, exc, self.phone, self.usage)
+        if isinstance(exc, aliyun_sms.ConnectorError) and is_rate_limited(exc):
+            return "rate_limited"
+        return "failed"
+
+    def send(self) -> Outcome:
+        """Send through the blocking API."""
+        try:
+            aliyun_sms.send_message(self._data(), self.config())
+        except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
+            return self._failed(exc)
+        return "sent"
+
+    async def send_async(self) -> Outcome:
+        """Send through the asyncio API."""
+        try:
+            await aliyun_sms.send_message_async(self._data(), self.config())
+        except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
+            return self._failed(exc)
+        return "sent"

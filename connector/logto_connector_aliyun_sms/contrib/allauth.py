@@ -21,18 +21,14 @@ from django.contrib import messages  # noqa: E402
 from django.core.exceptions import SynchronousOnlyOperation  # noqa: E402
 from django.http import HttpRequest  # noqa: E402
 
-import logto_connector_aliyun_sms as aliyun_sms  # noqa: E402
-
 from ._common import (  # noqa: E402
     SEND_FAILED,
     ConfigProblems,
-    check_code,
+    Delivery,
+    Outcome,
     has_template,
-    is_rate_limited,
-    log_failure,
     logger,
     mask,
-    message_data,
     usage_type,
 )
 from .django.checks import ALLAUTH_HINT, check_now_without_app, register_checks  # noqa: E402
@@ -83,23 +79,19 @@ class AliyunSmsAdapterMixin:
         """Send ``code`` to ``phone``; rate limits raise allauth's ``RateLimited``."""
         _refuse_on_event_loop()
         usage = usage_type(self.aliyun_sms_reason(user, phone, **kwargs))
-        try:
-            check_code(code, ALLAUTH_HINT)
-            aliyun_sms.send_message(message_data(phone, usage, {"code": code}), get_config())
-        except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
-            self._aliyun_sms_failed(exc, phone, usage)
+        payload = {"code": code}
+        self._aliyun_sms_tell(
+            Delivery("allauth", phone, usage, payload, get_config, ALLAUTH_HINT).send()
+        )
 
     async def asend_verification_code_sms(
         self, user: Any, phone: str, code: str, **kwargs: Any
     ) -> None:
         """``send_verification_code_sms`` for async views (no thread is blocked)."""
         usage = usage_type(self.aliyun_sms_reason(user, phone, **kwargs))
-        try:
-            check_code(code, ALLAUTH_HINT)
-            data = message_data(phone, usage, {"code": code})
-            await aliyun_sms.send_message_async(data, get_config())
-        except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
-            self._aliyun_sms_failed(exc, phone, usage)
+        payload = {"code": code}
+        delivery = Delivery("allauth", phone, usage, payload, get_config, ALLAUTH_HINT)
+        self._aliyun_sms_tell(await delivery.send_async())
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
         """Tell ``phone`` it has no account, if the config has an ``UnknownAccount`` template."""
@@ -117,26 +109,25 @@ class AliyunSmsAdapterMixin:
         _refuse_on_event_loop()
         try:
             config = get_config()
-            if not has_template(config, usage):
-                logger.debug("allauth: no %s template; no SMS to %s", usage, mask(phone))
-                return
-            payload = self.aliyun_sms_notice_payload(phone, usage)
-            aliyun_sms.send_message(message_data(phone, usage, payload), config)
-        except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
-            self._aliyun_sms_failed(exc, phone, usage)
+        except ConfigProblems:
+            config = None  # reported with the codes, which need the config too
+        if config is None or not has_template(config, usage):
+            logger.debug("allauth: no %s template; no SMS to %s", usage, mask(phone))
+            return
+        payload = self.aliyun_sms_notice_payload(phone, usage)
+        self._aliyun_sms_tell(Delivery("allauth", phone, usage, payload, lambda: config).send())
 
     def _aliyun_sms_request(self) -> HttpRequest | None:
         return self.request or getattr(context, "request", None)
 
-    def _aliyun_sms_failed(
-        self, exc: aliyun_sms.ConnectorError | ConfigProblems, phone: str, usage: str
-    ) -> None:
+    def _aliyun_sms_tell(self, outcome: Outcome) -> None:
+        """A rate limit is allauth's ``RateLimited``; another failure an error message."""
         request = self._aliyun_sms_request()
-        log_failure("allauth", exc, phone, usage)
-        if not isinstance(exc, ConfigProblems) and is_rate_limited(exc) and request is not None:
-            raise SmsRateLimited(request) from None
-        if request is not None:
-            self.add_message(request, messages.ERROR, message=SEND_FAILED)  # type: ignore[attr-defined]
+        if outcome == "sent" or request is None:
+            return
+        if outcome == "rate_limited":
+            raise SmsRateLimited(request)
+        self.add_message(request, messages.ERROR, message=SEND_FAILED)  # type: ignore[attr-defined]
 
 
 class AccountAdapter(AliyunSmsAdapterMixin, DefaultAccountAdapter):  # type: ignore[misc]

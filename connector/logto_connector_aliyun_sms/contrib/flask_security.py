@@ -28,10 +28,8 @@ from ._common import (  # noqa: E402
     SEND_FAILED,
     SETTING,
     ConfigProblems,
-    check_code,
-    is_rate_limited,
-    log_failure,
-    message_data,
+    Delivery,
+    load_config,
     usage_type,
 )
 
@@ -84,8 +82,6 @@ def init_app(app: Flask) -> None:
 
 
 def _load(app: Flask) -> aliyun_sms.AliyunSmsConfig:
-    from ._common import load_config
-
     return load_config(app.config.get(SETTING))
 
 
@@ -115,24 +111,18 @@ class AliyunSmsSender(SmsSenderBaseClass):
     def send_sms(self, from_number: str, to_number: str, msg: str) -> None:
         """Send the code in ``msg`` to ``to_number`` (``from_number`` is not used)."""
         usage = usage_type(_reason())
-        try:
-            config: aliyun_sms.AliyunSmsConfig = current_app.extensions.get(_EXTENSION) or _load(
-                current_app
-            )
-            code = code_from_text(msg)
-            if code is None:
-                raise aliyun_sms.ConnectorError(
-                    aliyun_sms.ConnectorErrorCode.INVALID_REQUEST_PARAMETERS,
-                    {"message": "no code found in Flask-Security's text", "hint": HINT},
-                )
-            check_code(code, HINT)
-            aliyun_sms.send_message(message_data(to_number, usage, {"code": code}), config)
-        except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
-            log_failure("flask_security", exc, to_number, usage)
-            if isinstance(exc, ConfigProblems) or not is_rate_limited(exc):
-                raise SmsNotSent(SEND_FAILED) from None
+        payload = {"code": code_from_text(msg)}
+        outcome = Delivery("flask_security", to_number, usage, payload, _config, HINT).send()
+        if outcome == "failed":
+            raise SmsNotSent(SEND_FAILED)
+        if outcome == "rate_limited":
             # a code sent moments ago is still valid (SECURITY_TWO_FACTOR_SMS_VALIDITY, 120 s)
             do_flash(RATE_LIMITED, "error")
+
+
+def _config() -> aliyun_sms.AliyunSmsConfig:
+    config: aliyun_sms.AliyunSmsConfig | None = current_app.extensions.get(_EXTENSION)
+    return config if config is not None else _load(current_app)
 
 
 SmsSenderFactory.senders[SERVICE] = AliyunSmsSender

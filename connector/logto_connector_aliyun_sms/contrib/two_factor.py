@@ -13,18 +13,7 @@ require("two_factor", "django")
 
 from django.contrib import messages  # noqa: E402
 
-import logto_connector_aliyun_sms as aliyun_sms  # noqa: E402
-
-from ._common import (  # noqa: E402
-    RATE_LIMITED,
-    SEND_FAILED,
-    ConfigProblems,
-    check_code,
-    is_rate_limited,
-    log_failure,
-    message_data,
-    usage_type,
-)
+from ._common import RATE_LIMITED, SEND_FAILED, Delivery, usage_type  # noqa: E402
 from .django.checks import TWO_FACTOR_HINT, register_checks  # noqa: E402
 from .django.context import current_request  # noqa: E402
 from .django.settings import get_config  # noqa: E402
@@ -50,16 +39,12 @@ class Gateway:
         """Send ``token`` to ``device.number``."""
         phone = device.number.as_e164
         usage = usage_type("mfa_login" if device.pk else "mfa_setup")
-        try:
-            check_code(str(token), TWO_FACTOR_HINT)
-            data = message_data(phone, usage, {"code": str(token)})
-            aliyun_sms.send_message(data, get_config())
-        except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
-            log_failure("two_factor", exc, phone, usage)
-            if isinstance(exc, aliyun_sms.ConnectorError) and is_rate_limited(exc):
-                _tell_user(messages.WARNING, RATE_LIMITED)
-            else:
-                _tell_user(messages.ERROR, SEND_FAILED)
+        payload = {"code": str(token)}
+        outcome = Delivery("two_factor", phone, usage, payload, get_config, TWO_FACTOR_HINT).send()
+        if outcome == "rate_limited":
+            _tell_user(messages.WARNING, RATE_LIMITED)
+        elif outcome == "failed":
+            _tell_user(messages.ERROR, SEND_FAILED)
 
     def make_call(self, device: Any, token: str) -> None:
         """Always raises: Aliyun SMS cannot place voice calls."""
