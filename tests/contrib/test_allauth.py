@@ -205,3 +205,32 @@ def test_login_by_code_is_sign_in(django_site: Any) -> None:
     response = client.post("/accounts/login/code/confirm/", {"code": code})
     assert response.status_code == 302
     assert client.get("/home/").content == b"home: li"
+
+
+async def test_the_async_hook_logs_a_failure_outside_a_request(
+    django_site: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from logto_connector_aliyun_sms.contrib.allauth import AccountAdapter
+
+    django_site.set_balance(0)
+    await AccountAdapter().asend_verification_code_sms(user=None, phone=PHONE, code="654321")
+    assert "usage_limit_exceeded (isv.AMOUNT_NOT_ENOUGH)" in caplog.text
+
+
+def test_unknown_account_notice(django_site: Any) -> None:
+    from django.test.utils import override_settings
+
+    from logto_connector_aliyun_sms.contrib.allauth import AccountAdapter
+
+    adapter = AccountAdapter()
+    adapter.send_unknown_account_sms(PHONE)  # no template of its own: nothing is sent
+    with override_settings(ALIYUN_SMS=None):
+        adapter.send_unknown_account_sms(PHONE)  # nor with a broken config
+    assert django_site.requests == []
+    django_site.add_template("SMS_700000002", "该手机号尚未注册。", kind="notification")
+    config = django_site.connector_config()
+    config["templates"].append({"usageType": "UnknownAccount", "templateCode": "SMS_700000002"})
+    with override_settings(ALIYUN_SMS=config):
+        adapter.send_unknown_account_sms(PHONE)
+    [notice] = django_site.messages_for(PHONE)
+    assert notice["TemplateCode"] == "SMS_700000002"

@@ -76,3 +76,69 @@ def test_two_factor_digits_and_middleware(django_site: Any) -> None:
     with override_settings(MIDDLEWARE=middleware):
         found = [m.id for m in checks.run_checks()]
     assert "aliyun_sms.W001" in found
+
+
+def test_unreadable_values_say_why(django_site: Any, tmp_path: Path) -> None:
+    assert "ALIYUN_SMS: is not valid JSON" in _check_output(ALIYUN_SMS='{"accessKeyId": ')
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert f"ALIYUN_SMS ({broken}): is not valid JSON" in _check_output(ALIYUN_SMS=str(broken))
+    assert "ALIYUN_SMS: is a int: give the connector config" in _check_output(ALIYUN_SMS=42)
+
+
+@pytest.mark.parametrize(
+    ("code_format", "why"),
+    [
+        ({"numeric": False, "length": 8, "dashed": False}, "have 8 characters"),
+        ({"length": 6, "dashed": False, "allowed_chars": "AB-CD"}, "other than letters"),
+    ],
+)
+def test_other_code_formats_that_do_not_fit(
+    django_site: Any, code_format: dict[str, Any], why: str
+) -> None:
+    assert why in _check_output(ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT=code_format)
+
+
+def test_the_format_check_leaves_other_adapters_and_own_codes_alone(django_site: Any) -> None:
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    with override_settings(
+        ACCOUNT_ADAPTER="allauth.account.adapter.DefaultAccountAdapter",
+        ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT={},
+    ):
+        call_command("check")
+    with override_settings(
+        ACCOUNT_ADAPTER="django_project.adapter.OwnCodesAdapter",
+        ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT={},
+    ):
+        call_command("check")
+
+
+def test_the_two_factor_checks_apply_only_to_this_gateway(django_site: Any) -> None:
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    with override_settings(
+        TWO_FACTOR_SMS_GATEWAY="two_factor.gateways.fake.Fake", TWO_FACTOR_TOTP_DIGITS=8
+    ):
+        call_command("check")
+
+
+def test_a_config_broken_at_send_time_is_a_message(
+    django_site: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    with override_settings(ALIYUN_SMS=None):
+        response = Client().post(
+            "/accounts/signup/",
+            {"phone": "+8613800138000", "username": "mei", "password1": "a-Long-passw0rd!"},
+        )
+    assert response.status_code == 302
+    assert "We could not send the code. Please try again later." in [
+        str(m) for m in response.wsgi_request._messages
+    ]
+    assert "ALIYUN_SMS: is not set" in caplog.text
+    assert django_site.requests == []

@@ -141,3 +141,28 @@ def test_the_code_comes_out_of_custom_and_translated_texts(app: Any) -> None:
         app.config["SECURITY_MSG_USE_CODE"] = ("您的验证码是 %(code)s，2024 年有效", "info")
         assert code_from_text("您的验证码是 654321，2024 年有效") == "654321"
         assert code_from_text("验证码 777777") == "777777"
+
+
+def test_init_app_refuses_another_sms_service(aliyun_sms_sandbox: Any) -> None:
+    from flask import Flask
+
+    from logto_connector_aliyun_sms.contrib.flask_security import ConfigError, init_app
+
+    app = Flask(__name__)
+    app.config.update(
+        ALIYUN_SMS=aliyun_sms_sandbox.connector_config(), SECURITY_SMS_SERVICE="Twilio"
+    )
+    with pytest.raises(ConfigError, match="SECURITY_SMS_SERVICE is 'Twilio'; set it to 'aliyun'"):
+        init_app(app)
+
+
+def test_free_text_is_never_sent(
+    app: Any, aliyun_sms_sandbox: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from logto_connector_aliyun_sms.contrib.flask_security import AliyunSmsSender, SmsNotSent
+
+    with app.test_request_context(), pytest.raises(SmsNotSent):
+        AliyunSmsSender().send_sms(None, PHONE, "Order 2024 ships on 1205")
+    assert aliyun_sms_sandbox.requests == []
+    assert "no code found" in caplog.text
+    assert "%(code)s" in caplog.text  # the hint

@@ -89,18 +89,8 @@ def _read(value: Any, setting: str) -> tuple[Any, str]:
         except ValueError as exc:
             raise ConfigProblems([(where, f"is not valid JSON ({exc})")]) from None
     if value is None:
-        raise ConfigProblems(
-            [
-                (
-                    setting,
-                    "is not set: give the connector config as a dict, "
-                    "JSON text or the path of a JSON file",
-                )
-            ]
-        )
-    raise ConfigProblems(
-        [(setting, f"must be a dict, JSON text or a path, not {type(value).__name__}")]
-    )
+        raise ConfigProblems([(setting, f"is not set: {_SHAPES}")])
+    raise ConfigProblems([(setting, f"is a {type(value).__name__}: {_SHAPES}")])
 
 
 def load_config(value: Any, setting: str = SETTING) -> aliyun_sms.AliyunSmsConfig:
