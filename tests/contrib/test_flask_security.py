@@ -166,3 +166,24 @@ def test_free_text_is_never_sent(
     assert aliyun_sms_sandbox.requests == []
     assert "no code found" in caplog.text
     assert "%(code)s" in caplog.text  # the hint
+
+
+def test_two_factor_setup_is_bind_mfa(app: Any, aliyun_sms_sandbox: Any) -> None:
+    with app.app_context():
+        app.security.datastore.create_user(email="li@example.com", password="a-Long-passw0rd!")
+        app.security.datastore.commit()
+    client = app.test_client()
+    client.post("/login", data={"email": "li@example.com", "password": "a-Long-passw0rd!"})
+    assert client.get("/home").text == "home: li@example.com"
+    response = client.post("/tf-setup", data={"setup": "sms", "phone": PHONE})
+    assert response.status_code == 200
+    [message] = aliyun_sms_sandbox.messages_for(PHONE)
+    bind = next(
+        t for t in aliyun_sms_sandbox.connector_config()["templates"] if t["usageType"] == "BindMfa"
+    )
+    assert message["TemplateCode"] == bind["templateCode"]["china"]
+    response = client.post("/tf-validate", data={"code": _code(aliyun_sms_sandbox)})
+    assert response.status_code == 302
+    with app.app_context():
+        user = app.security.datastore.find_user(email="li@example.com")
+        assert user.tf_primary_method == "sms"
