@@ -1,6 +1,7 @@
 """What the framework adapters share: the config, the code rule, usage types and errors.
 
-Uses only the connector's public API, so an adapter behaves as any other caller would.
+Sends through the connector's public API only, so an adapter behaves as any other caller would;
+log lines mask numbers with the package's one rule (``redact.mask_phone``).
 """
 
 from __future__ import annotations
@@ -133,17 +134,10 @@ def check_code(code: str | None, hint: str) -> None:
 
 
 def mask(phone: str) -> str:
-    """The number with all but its last four digits hidden (``+86*******0000``)."""
-    digits = sum(ch.isdigit() for ch in phone)
-    seen = 0
-    out = []
-    for ch in phone:
-        if ch.isdigit():
-            seen += 1
-            out.append(ch if seen > digits - 4 else "*")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """The number as every log line of this package shows it (``138****8000``)."""
+    from ..redact import mask_phone  # the one masking rule of the package
+
+    return mask_phone(phone)
 
 
 def message_data(phone: str, usage: str, payload: dict[str, Any]) -> aliyun_sms.SendMessageData:
