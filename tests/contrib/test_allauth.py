@@ -234,3 +234,17 @@ def test_unknown_account_notice(django_site: Any) -> None:
         adapter.send_unknown_account_sms(PHONE)
     [notice] = django_site.messages_for(PHONE)
     assert notice["TemplateCode"] == "SMS_700000002"
+
+
+def test_a_rate_limit_where_allauth_does_not_catch_it_is_its_429_page(django_site: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.create_user("li", password="a-Long-passw0rd!")
+    client = Client()
+    client.force_login(user)
+    new = "+8613900139000"
+    assert client.post("/accounts/phone/change/", {"phone": new}).status_code == 302
+    response = client.post("/accounts/phone/change/", {"phone": new})  # inside the minute
+    assert response.status_code == 429
+    assert len(django_site.messages_for(new)) == 1
