@@ -21,11 +21,14 @@ def app(aliyun_sms_sandbox: Any) -> Any:
 
 
 def _user(app: Any, phone: str = PHONE) -> None:
+    from flask_security import Totp
+
     with app.app_context():
         datastore = app.security.datastore
         user = datastore.create_user(email="mei@example.com", password="a-Long-passw0rd!")
         user.tf_primary_method = "sms"
-        user.tf_totp_secret = app.security.totp_factory.generate_totp_secret()
+        totp = Totp(app.config["SECURITY_TOTP_SECRETS"], app.config["SECURITY_TOTP_ISSUER"])
+        user.tf_totp_secret = totp.generate_totp_secret()
         user.tf_phone_number = phone
         datastore.commit()
 
