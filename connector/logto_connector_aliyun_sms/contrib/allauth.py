@@ -59,6 +59,8 @@ class AliyunSmsAdapterMixin:
     """
 
     request: HttpRequest | None
+    #: Marks the adapter for the start-up checks (read without importing this module).
+    aliyun_sms_adapter = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
