@@ -157,6 +157,9 @@ def test_init_app_refuses_another_sms_service(aliyun_sms_sandbox: Any) -> None:
     )
     with pytest.raises(ConfigError, match="SECURITY_SMS_SERVICE is 'Twilio'; set it to 'aliyun'"):
         init_app(app)
+    app.config.update(SECURITY_SMS_SERVICE="aliyun", SECURITY_MSG_USE_CODE=("Your code", "info"))
+    with pytest.raises(ConfigError, match=r"SECURITY_MSG_USE_CODE has no %\(code\)s"):
+        init_app(app)
 
 
 def test_free_text_is_never_sent(

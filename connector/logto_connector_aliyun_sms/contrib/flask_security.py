@@ -76,6 +76,9 @@ def init_app(app: Flask) -> None:
         app.config["SECURITY_SMS_SERVICE"] = SERVICE
     elif service != SERVICE:
         raise ConfigError(f"SECURITY_SMS_SERVICE is {service!r}; set it to {SERVICE!r}")
+    use_code = app.config.get("SECURITY_MSG_USE_CODE")
+    if use_code and "%(code)s" not in str(use_code[0]):
+        raise ConfigError(f"SECURITY_MSG_USE_CODE has no %(code)s, so no code can be sent; {HINT}")
     # Flask-Security reads a sender number that Aliyun does not use (the signature names you)
     sms_config = app.config.setdefault("SECURITY_SMS_SERVICE_CONFIG", {})
     sms_config.setdefault("PHONE_NUMBER", None)
