@@ -1,0 +1,9 @@
+"""Adapters for Python identity platforms (optional extras).
+
+- ``contrib.allauth``: ``AccountAdapter`` and ``AliyunSmsAdapterMixin`` for django-allauth;
+- ``contrib.two_factor``: ``Gateway`` for django-two-factor-auth's ``TWO_FACTOR_SMS_GATEWAY``;
+- ``contrib.django``: a Django app whose system checks validate the settings at start-up;
+- ``contrib.flask_security``: ``AliyunSmsSender``, ``SECURITY_SMS_SERVICE = "aliyun"``.
+
+Nothing here is imported by ``import logto_connector_aliyun_sms``.
+"""

@@ -1,0 +1,1 @@
+"""A phone number per user, for the allauth adapter (no migrations: created by syncdb)."""

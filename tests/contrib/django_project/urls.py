@@ -1,0 +1,16 @@
+"""allauth under /accounts/, django-two-factor-auth at the root."""
+
+from django.http import HttpResponse
+from django.urls import include, path
+from two_factor.urls import urlpatterns as two_factor_patterns
+
+
+def home(request):
+    return HttpResponse(f"home: {request.user.get_username() or 'anonymous'}")
+
+
+urlpatterns = [
+    path("", include(two_factor_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("home/", home, name="home"),
+]
