@@ -18,18 +18,15 @@ from typing import Any
 import pytest
 
 import logto_connector_aliyun_sms as aliyun_sms
-from logto_connector_aliyun_sms import ConnectorError
+from logto_connector_aliyun_sms import ConnectorError, TemplateType
 
 CONFIG: dict[str, Any] = {
+    "connectTimeout": 1000,
+    "readTimeout": 1000,
     "accessKeyId": "LTAI-transport-test",
     "accessKeySecret": "transport-secret",
     "signName": "Test",
-    "templates": [
-        {"usageType": u, "templateCode": "SMS_1"}
-        for u in ("Register", "SignIn", "ForgotPassword", "Generic")
-    ],
-    "connectTimeout": 1000,
-    "readTimeout": 1000,
+    "templates": [{"usageType": t.value, "templateCode": "SMS_1"} for t in TemplateType],
 }
 DATA = {"to": "13812345678", "type": "SignIn", "payload": {"code": "123456"}}
 TUNNELLED_HOST = "sms.transport.invalid"  # never resolves: only a proxy can reach it

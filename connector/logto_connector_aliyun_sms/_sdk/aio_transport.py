@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import os
-import threading
 import weakref
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager, suppress
@@ -36,13 +35,13 @@ from darabonba.response import DaraResponse
 
 from .constants import DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, POOL_SIZE
 from .failures import MAX_ANSWER_BYTES, BadAnswer, MaybeSent, NotSent
+from .hook import wrap_once
 from .netenv import proxy_for, tls_context
 
 _routed: ContextVar[bool] = ContextVar("aliyun_sms_pooled", default=False)
 _Entry = tuple[aiohttp.ClientSession, AsyncGenerator[None, None], asyncio.Semaphore]
 _sessions: dict[asyncio.AbstractEventLoop, _Entry] = {}
 _original: Any = None
-_install_lock = threading.Lock()
 __all__ = ["NotSent", "close_all", "install", "open_sessions", "pooled"]
 
 
@@ -60,12 +59,8 @@ def pooled() -> Iterator[None]:
 def install() -> None:
     """Wrap ``DaraCore.async_do_action`` once; calls outside :func:`pooled` reach the SDK's own."""
     global _original
-    with _install_lock:  # two threads installing at once must not wrap the wrapper
-        if _original is not None:
-            return
-        _original = DaraCore.async_do_action
-        DaraCore.async_do_action = staticmethod(_do_action)
-    atexit.register(close_all)
+    if _original is None:
+        _original = wrap_once("async_do_action", _do_action)
 
 
 async def _do_action(request: Any, runtime_option: Any = None) -> Any:
@@ -235,3 +230,4 @@ def _after_fork_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(close_all)

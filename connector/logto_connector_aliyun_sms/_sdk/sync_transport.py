@@ -45,13 +45,13 @@ from darabonba.response import DaraResponse
 
 from .constants import DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS
 from .failures import MAX_ANSWER_BYTES, BadAnswer, MaybeSent, NotSent
+from .hook import wrap_once
 from .netenv import proxy_address, proxy_for, tls_context
 
 IDLE_SECONDS = 30.0  # a pooled connection idle longer is closed rather than reused
 _HEAD_BYTES = 64 * 1024  # status line and headers, on top of MAX_ANSWER_BYTES
 _routed: ContextVar[SyncTransport | None] = ContextVar("aliyun_sms_sync", default=None)
 _original: Any = None
-_install_lock = threading.Lock()
 _live: weakref.WeakSet[SyncTransport] = weakref.WeakSet()
 _debug = logging.getLogger("darabonba-core")
 
@@ -338,11 +338,8 @@ def _log_exchange(request: Any, response: DaraResponse) -> None:
 def install() -> None:
     """Wrap ``DaraCore.do_action`` once; calls outside a ``routed`` block reach the SDK's own."""
     global _original
-    with _install_lock:  # two threads installing at once must not wrap the wrapper
-        if _original is not None:
-            return
-        _original = DaraCore.do_action
-        DaraCore.do_action = staticmethod(_do_action)
+    if _original is None:
+        _original = wrap_once("do_action", _do_action)
 
 
 def _do_action(request: Any, runtime_option: Any = None) -> Any:
