@@ -140,3 +140,26 @@ def test_redirects_are_not_followed(
     assert "redirect" in error.data["errorDescription"]  # type: ignore[index]
     assert len(origin.requests) == 1
     assert target.requests == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"garbage that is no status line\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\n"
+        + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 12000) for i in range(95)),
+    ],
+    ids=["not-http", "headers-over-the-cap"],
+)
+def test_an_answer_that_is_not_one_is_invalid_response(
+    serve: Callable[..., Any], send: Any, answer: bytes
+) -> None:
+    def handler(exchange: Exchange) -> None:
+        exchange.read_request()
+        exchange.send(answer + b"\r\n")
+
+    server = serve(handler)
+    error = refused(send, server.endpoint)
+    assert error.code is E.INVALID_RESPONSE
+    assert error.data["maybeSent"] is True  # type: ignore[index]
+    assert len(server.requests) == 1

@@ -76,3 +76,15 @@ def test_loopback_endpoints_never_use_the_proxy(proxied: tuple[Any, Any], send: 
     assert send(DATA, dict(CONFIG, endpoint=server.endpoint))["BizId"] == "B-1"
     assert proxy.connections == 0
     assert len(server.requests) == 1
+
+
+def test_proxy_credentials_go_in_the_connect_request(
+    proxied: tuple[Any, Any], send: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, proxy = proxied
+    monkeypatch.setenv("HTTPS_PROXY", f"http://user%40corp:p%3Ass@127.0.0.1:{proxy.port}")
+    assert send(DATA, dict(CONFIG, endpoint=f"https://{TUNNELLED_HOST}"))["RequestId"] == "R-1"
+    (head,) = proxy.requests
+    assert b"proxy-authorization: basic " in head.lower()
+    assert b"dXNlckBjb3JwOnA6c3M=" in head  # user@corp:p:ss, decoded from the URL
+    assert len(server.requests) == 1

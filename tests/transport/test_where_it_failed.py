@@ -87,3 +87,36 @@ def test_a_refused_connection_is_not_sent(send: Any) -> None:
     error = refused(send, "http://127.0.0.1:9")
     assert time.monotonic() - started < 2
     assert (error.data["maybeSent"], error.data["retryable"]) == (False, True)  # type: ignore[index]
+
+
+def test_a_keep_alive_connection_closed_by_the_server_is_not_reused(
+    serve: Callable[..., Any], send: Any
+) -> None:
+    """The server answers without ``Connection: close`` and then closes: the next send sees the
+    pooled connection is gone before writing, and opens a new one. Two sends, two requests."""
+
+    def once(exchange: Exchange) -> None:
+        exchange.read_request()
+        exchange.send(ok_answer())
+
+    server = serve(once)
+    from transport_helpers import CONFIG, DATA
+
+    config = dict(CONFIG, endpoint=server.endpoint)
+    if send.__name__ == "send_sync":
+        send(DATA, config)
+        time.sleep(0.2)  # the server has closed it by now
+        assert send(DATA, config)["RequestId"] == "R-1"
+    else:
+        import asyncio
+
+        import logto_connector_aliyun_sms as aliyun_sms
+
+        async def twice() -> None:
+            await aliyun_sms.send_message_async(DATA, config)
+            await asyncio.sleep(0.2)
+            await aliyun_sms.send_message_async(DATA, config)
+
+        asyncio.run(twice())
+    assert len(server.requests) == 2
+    assert server.connections == 2

@@ -113,7 +113,7 @@ async def _send(request: Any, runtime: dict[str, Any]) -> DaraResponse:
         aiohttp.ClientHttpProxyError,  # the proxy refused the tunnel
     ) as exc:
         raise NotSent(f"could not open the connection: {type(exc).__name__}: {exc}") from None
-    except aiohttp.ClientPayloadError as exc:  # a broken chunk or a short body
+    except (aiohttp.ClientPayloadError, aiohttp.ClientResponseError) as exc:  # not HTTP, broken
         raise BadAnswer(f"{type(exc).__name__}: {exc}") from None
     except (aiohttp.ClientError, OSError) as exc:  # the request may have reached Aliyun
         raise MaybeSent(f"{type(exc).__name__}: {exc}") from None
