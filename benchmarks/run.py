@@ -102,8 +102,8 @@ def overhead(sb: SandboxProcess, n: int) -> dict[str, Any]:
         "connector_median_ms": statistics.median(ours) * 1000,
         "sdk_median_ms": statistics.median(raw) * 1000,
         "ratio": ratio,
-        "target": "ratio <= 1.05",
-        "met": ratio <= 1.05,
+        "target": "ratio <= 1.0",
+        "met": ratio <= 1.0,
     }
 
 
@@ -150,7 +150,9 @@ def latency(sb: SandboxProcess, n: int) -> dict[str, Any]:
             "x_rtt": median / RTT_MS,
         }
     met = all(result[k]["x_rtt"] <= 1.1 for k in ("send_message", "send_message_async"))
-    return {"rows": result, "target": "connector median <= 1.1 x RTT", "met": met}
+    met = met and result["send_message"]["median_ms"] <= result["SDK send_sms"]["median_ms"]
+    target = "connector median <= 1.1 x RTT (sync: and <= the raw SDK)"
+    return {"rows": result, "target": target, "met": met}
 
 
 def throughput(sb: SandboxProcess, total: int) -> dict[str, Any]:
@@ -305,7 +307,7 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"| 2 | {name}, RTT {RTT_MS:.0f} ms | median {row['median_ms']:.1f} ms "
             f"(**{row['x_rtt']:.2f}x RTT**), p99 {row['p99_ms']:.1f} ms | {lat['target']} | "
-            f"{ok[row['x_rtt'] <= 1.1] if name.startswith('send_') else 'reference'} |"
+            f"{_latency_met(name, row, lat['rows'], ok)} |"
         )
     for concurrency, row in thr["rows"].items():
         lines.append(
@@ -322,6 +324,16 @@ def table(results: dict[str, Any]) -> str:
         f"growth 2nd half **{mem['growth_kib']} KiB** | {mem['target']} | {ok[mem['met']]} |",
     ]
     return "\n".join(lines)
+
+
+def _latency_met(name: str, row: dict[str, Any], rows: dict[str, Any], ok: dict[bool, str]) -> str:
+    """Row 2's verdict: under 1.1 x RTT; the sync path also at or below the raw SDK's median."""
+    if not name.startswith("send_"):
+        return "reference"
+    met = row["x_rtt"] <= 1.1
+    if name == "send_message":
+        met = met and row["median_ms"] <= rows["SDK send_sms"]["median_ms"]
+    return ok[met]
 
 
 def write_doc(text: str) -> None:

@@ -63,6 +63,8 @@ class SdkClient:
         from alibabacloud_tea_openapi.models import Config
         from darabonba.runtime import RuntimeOptions
 
+        from .sync_transport import SyncTransport
+
         self.key = key
         self.client = Client(
             Config(
@@ -82,10 +84,7 @@ class SdkClient:
             autoretry=False,
             ignore_ssl=False,
         )
-        if key.endpoint.loopback:
-            from .sync_session import bypass_proxy
-
-            bypass_proxy(key.endpoint)
+        self.transport = SyncTransport(POOL_SIZE)  # the sync path's own keep-alive pool
         guard_sdk_debug_log()
 
     def __repr__(self) -> str:
@@ -99,7 +98,8 @@ class SdkClient:
         bound: Callable[[Any, Any], Any] = getattr(self.client, f"{method}_with_options")
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                response = bound(request, self.runtime)
+                with self.transport.routed():
+                    response = bound(request, self.runtime)
             except Exception as exc:
                 time.sleep(_wait_before_retry(exc, attempt))
                 continue
@@ -169,8 +169,9 @@ def client_for(key: ClientKey, access_key_secret: str) -> SdkClient:
     with _clients_lock:
         client = _clients.setdefault(key, client)
         _clients.move_to_end(key)
-        while len(_clients) > MAX_CLIENTS:
-            _clients.popitem(last=False)
+        evicted = [_clients.popitem(last=False)[1] for _ in range(len(_clients) - MAX_CLIENTS)]
+    for old in evicted:
+        old.transport.close()
     return client
 
 
@@ -180,9 +181,12 @@ def cached_clients() -> int:
 
 
 def clear_clients() -> None:
-    """Forget every cached client (their pooled connections close when collected)."""
+    """Forget every cached client and close its pooled connections."""
     with _clients_lock:
+        dropped = list(_clients.values())
         _clients.clear()
+    for client in dropped:
+        client.transport.close()
 
 
 def import_sdk() -> None:
@@ -190,4 +194,4 @@ def import_sdk() -> None:
     import alibabacloud_dysmsapi20170525.client
     import alibabacloud_dysmsapi20170525.models  # noqa: F401
 
-    from . import aio_transport  # noqa: F401
+    from . import aio_transport, sync_transport  # noqa: F401

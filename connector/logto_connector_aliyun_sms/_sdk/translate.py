@@ -1,8 +1,10 @@
 """The SDK's exceptions -> ConnectorError, and whether the call may be tried again.
 
 Decided by the exception's type first: Aliyun's own errors (``AlibabaCloudException``), the
-async transport's :class:`NotSent`, and the transport exception that the SDK wrapped (kept as the
-wrapper's ``__context__``). Only an exception of no known type is read by its text.
+connector's transports' :class:`~.failures.TransportFailure` (which say where a send failed),
+and the transport exception that the SDK wrapped (kept as the wrapper's ``__context__``). Only an
+exception of no known type is read by its text: the last fallback, for calls the connector's
+transports did not carry.
 """
 
 from __future__ import annotations
@@ -38,8 +40,14 @@ def translate(exc: Exception) -> tuple[ConnectorError, float | None]:
 
     if isinstance(exc, AlibabaCloudException):
         return _aliyun_error(exc)
+    from .failures import TransportFailure
+
     inner = getattr(exc, "inner_exception", exc)
     text = without_query(str(getattr(inner, "message", "") or inner))
+    if isinstance(inner, TransportFailure) and inner.malformed:  # a redirect, too big, not HTTP
+        return transport_error(
+            f"Aliyun's answer is unusable: {text}", malformed=True, maybe_sent=True
+        ), None
     sent = _maybe_sent(inner, text)
     if sent is False:
         return transport_error(f"could not connect to Aliyun: {text}", maybe_sent=False), (
@@ -63,6 +71,8 @@ def _maybe_sent(inner: BaseException, text: str) -> bool | None:
         return None
     if getattr(inner, "surely_not_sent", False):  # the connector's transports mark it
         return False
+    if getattr(inner, "maybe_sent", False):  # ... and so they mark what left
+        return True
     cause = inner.__cause__ or inner.__context__  # what the SDK's transport caught
     if cause is not None:
         verdict = _sent_by_type(cause)

@@ -1,0 +1,146 @@
+"""Per-process pools after fork, no socket left behind (issue 14, cases 1, 7 and 8)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import threading
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from transport_helpers import Exchange, ok_answer
+
+import logto_connector_aliyun_sms as aliyun_sms
+from logto_connector_aliyun_sms._sdk import clear_clients
+
+SENDS = 20
+CHILDREN = 4
+
+
+def _phone(process: int, i: int) -> str:
+    return f"+8526{process:02d}{i:05d}"  # one number per send: the outbox tells whose it was
+
+
+def _send_many(process: int, config: dict[str, Any], asynchronous: bool) -> list[dict[str, Any]]:
+    results = []
+    for i in range(SENDS):
+        data = {"to": _phone(process, i), "type": "SignIn", "payload": {"code": "123456"}}
+        if asynchronous:
+            result = asyncio.run(aliyun_sms.send_message_async(data, config))
+        else:
+            result = aliyun_sms.send_message(data, config)
+        results.append({"phone": _phone(process, i), **result})
+    return results
+
+
+def _fork(process: int, config: dict[str, Any], asynchronous: bool) -> tuple[int, int]:
+    """A real child process that sends SENDS messages and writes its results to a pipe."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "w") as out:
+                json.dump(_send_many(process, config, asynchronous), out)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_forked_processes_never_share_a_connection(
+    aliyun_sms_sandbox: Any, asynchronous: bool
+) -> None:
+    """Case 1: the parent sends (its pool holds a connection), forks 4 children; parent and
+    children each send 20 at once. Every result is the answer to its own request."""
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    loop = asyncio.new_event_loop()  # the async parent keeps its loop (and session) open
+    try:
+        first = {"to": _phone(99, 0), "type": "SignIn", "payload": {"code": "123456"}}
+        if asynchronous:
+            loop.run_until_complete(aliyun_sms.send_message_async(first, config))
+        else:
+            aliyun_sms.send_message(first, config)
+        children = [_fork(process, config, asynchronous) for process in range(1, CHILDREN + 1)]
+        results = _send_many(0, config, asynchronous)
+        for pid, read in children:
+            with os.fdopen(read) as pipe:
+                text = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 0
+            results += json.loads(text)
+    finally:
+        loop.close()
+    assert len(results) == SENDS * (CHILDREN + 1)
+    for result in results:
+        (message,) = sb.messages_for(result["phone"])
+        assert (result["RequestId"], result["BizId"]) == (message["RequestId"], message["BizId"])
+    assert len({r["RequestId"] for r in results}) == len(results)
+    assert len(sb.requests) == len(results) + 1  # nothing sent twice
+
+
+def _fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_clear_clients_closes_pooled_sockets(serve: Callable[..., Any]) -> None:
+    """Case 7: 200 endpoints, one send each, clear_clients() after each: fds stay flat."""
+
+    def ok(exchange: Exchange) -> None:
+        while True:
+            exchange.read_request()
+            exchange.send(ok_answer())
+
+    data = {"to": "13812345678", "type": "SignIn", "payload": {"code": "123456"}}
+    from transport_helpers import CONFIG
+
+    def one(server: Any) -> None:
+        aliyun_sms.send_message(data, dict(CONFIG, endpoint=server.endpoint))
+        clear_clients()
+        server.close()  # its thread ends once the client closed the connection
+
+    one(serve(ok))  # warm: imports, the SDK's own module-level state
+    before = _fds()
+    for _ in range(200):
+        one(serve(ok))
+    assert _fds() - before <= 4
+    assert threading.active_count() < 20
+
+
+def test_event_loops_closed_by_hand_leave_no_socket(aliyun_sms_sandbox: Any) -> None:
+    """Case 8: new_event_loop / run_until_complete / close, 100 times, gc off: no fd growth,
+    no ResourceWarning once the collector runs again."""
+    config = aliyun_sms_sandbox.connector_config()
+    data = {"to": "+85268326366", "type": "SignIn", "payload": {"code": "1234"}}  # no flow limit
+
+    def one_loop() -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(aliyun_sms.send_message_async(data, config))
+        finally:
+            loop.close()
+
+    one_loop()
+    gc.collect()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gc.disable()
+        try:
+            before = _fds()
+            for _ in range(100):
+                one_loop()
+            after = _fds()
+        finally:
+            gc.enable()
+        gc.collect()
+    assert after - before <= 2
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    assert len(aliyun_sms_sandbox.requests) == 101
