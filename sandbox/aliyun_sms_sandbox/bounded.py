@@ -1,7 +1,8 @@
-"""A log that keeps the newest entries only, and counts what it dropped."""
+"""Bounded stores: a log that keeps the newest entries (counting what it dropped), a nonce book."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from collections.abc import Iterator
 from typing import Generic, TypeVar
@@ -56,3 +57,36 @@ class BoundedLog(Generic[T]):
 
     def __reversed__(self) -> Iterator[T]:
         return reversed(self._items)
+
+
+class NonceBook:
+    """Signature nonces used within ``ttl`` seconds, for replay checks; bounded in memory.
+
+    At most ``max_items`` are kept: when full, expired ones go first, then the older half (a
+    replay of a forgotten nonce is then accepted: the price of a bounded test server). Nonces
+    longer than 64 characters are kept as a 128-bit digest.
+    """
+
+    def __init__(self, ttl: float, max_items: int = 100_000) -> None:
+        self.ttl = ttl
+        self.max_items = max_items
+        self._seen: dict[tuple[str, str], float] = {}
+
+    def use(self, owner: str, nonce: str, now: float) -> bool:
+        """Remember ``nonce``; False when ``owner`` already used it within ``ttl``."""
+        if len(nonce) > 64:
+            nonce = hashlib.blake2b(nonce.encode(), digest_size=16).hexdigest()
+        key = (owner, nonce)
+        seen = self._seen.get(key)
+        if seen is not None and abs(now - seen) <= self.ttl:
+            return False
+        if len(self._seen) >= self.max_items:
+            self._seen = {k: t for k, t in self._seen.items() if abs(now - t) <= self.ttl}
+            if len(self._seen) >= self.max_items:
+                kept = list(self._seen.items())[len(self._seen) // 2 :]
+                self._seen = dict(kept)
+        self._seen[key] = now
+        return True
+
+    def __len__(self) -> int:
+        return len(self._seen)

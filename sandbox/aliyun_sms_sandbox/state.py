@@ -22,7 +22,7 @@ from typing import Any
 
 from . import phones
 from .answers import Answer, business, invalid_parameter, missing, new_request_id, refuse
-from .bounded import BoundedLog
+from .bounded import BoundedLog, NonceBook
 from .clock import CHINA, Clock
 from .faults import Fault, FaultQueue
 from .flow import FlowControl
@@ -90,7 +90,7 @@ class SandboxState:
         self.delivery: tuple[int, str] = (DELIVERED, "DELIVERED")  # new messages' SendStatus
         self.connections_opened = 0
         self.requests_served = 0
-        self._nonces: dict[tuple[str, str], float] = {}
+        self._nonces = NonceBook(NONCE_TTL)
         self._sent_per_day: dict[tuple[str, str], int] = {}
         self._biz_ids = itertools.count(random.randrange(10**17, 9 * 10**17))
         self.flow.clear()
@@ -219,14 +219,7 @@ class SandboxState:
 
     def use_nonce(self, access_key_id: str, nonce: str, now: float) -> bool:
         """Remember a signature nonce; False when it was already used within 15 minutes."""
-        key = (access_key_id, nonce)
-        seen = self._nonces.get(key)
-        if seen is not None and abs(now - seen) <= NONCE_TTL:
-            return False
-        if len(self._nonces) >= 100_000:
-            self._nonces = {k: t for k, t in self._nonces.items() if abs(now - t) <= NONCE_TTL}
-        self._nonces[key] = now
-        return True
+        return self._nonces.use(access_key_id, nonce, now)
 
     # --- actions ----------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from sandbox_helpers import raw_request
 
 from aliyun_sms_sandbox import Sandbox, SandboxState
 from aliyun_sms_sandbox import state as state_module
-from aliyun_sms_sandbox.bounded import BoundedLog
+from aliyun_sms_sandbox.bounded import BoundedLog, NonceBook
+from aliyun_sms_sandbox.flow import DAY, FlowControl
 from aliyun_sms_sandbox.server import MAX_BODY, MAX_FIELD
 from logto_connector_aliyun_sms import SendMessageData, send_message
 
@@ -191,3 +192,29 @@ def test_any_outbox_filter_is_answered(aliyun_sms_sandbox_server: Sandbox, phone
     sb = aliyun_sms_sandbox_server
     status, _, _ = raw_request(sb, "GET", "/_sandbox/messages", query="phone=" + quote(phone))
     assert status == 200
+
+
+def test_flow_control_tracks_a_bounded_number_of_keys() -> None:
+    flow = FlowControl(max_keys=3)
+    now = 1_700_000_000.0
+    flow.record(("old",), now - 2 * DAY)
+    for name in ("a", "b", "c", "d"):
+        flow.record((name,), now)
+    assert len(flow) == 3  # the idle key went first, then the least recently added
+    assert flow.refusal(("d",), now + 1) is not None  # the newest keys keep their history
+    assert flow.refusal(("a",), now + 1) is None  # forgotten
+
+
+def test_the_nonce_book_is_bounded_and_still_refuses_replays() -> None:
+    book = NonceBook(ttl=900, max_items=4)
+    now = 1_700_000_000.0
+    assert book.use("key", "n0", now)
+    assert not book.use("key", "n0", now + 1)  # a replay
+    assert book.use("other", "n0", now)  # another account's nonce
+    long_nonce = "x" * 8000
+    assert book.use("key", long_nonce, now)
+    assert not book.use("key", long_nonce, now + 1)
+    for i in range(20):
+        assert book.use("key", f"fresh-{i}", now)
+        assert len(book) <= 4
+    assert not book.use("key", "fresh-19", now + 2)
