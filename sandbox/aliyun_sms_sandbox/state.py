@@ -37,7 +37,7 @@ NONCE_TTL = 15 * 60
 #: The request log and the outbox keep the latest entries only, so a long-running sandbox stays
 #: small: at most this many, and about ``MAX_LOG_BYTES`` of their data each (oldest dropped first).
 MAX_LOGGED_REQUESTS = 10_000
-MAX_MESSAGES = 100_000
+MAX_MESSAGES = 50_000
 MAX_LOG_BYTES = 64 << 20
 _DELIVERY_OUTCOMES = {
     "delivered": (DELIVERED, "DELIVERED"),

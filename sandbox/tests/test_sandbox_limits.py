@@ -200,7 +200,7 @@ def test_flow_control_tracks_a_bounded_number_of_keys() -> None:
     flow.record(("old",), now - 2 * DAY)
     for name in ("a", "b", "c", "d"):
         flow.record((name,), now)
-    assert len(flow) == 3  # the idle key went first, then the least recently added
+    assert len(flow) == 3  # the idle key went, then the older half of the rest
     assert flow.refusal(("d",), now + 1) is not None  # the newest keys keep their history
     assert flow.refusal(("a",), now + 1) is None  # forgotten
 
