@@ -61,7 +61,12 @@ class _SandboxProcess:
             return json.loads(response.read())
 
     def post(self, path: str) -> None:
-        request = urllib.request.Request(self.endpoint + path, data=b"{}", method="POST")
+        request = urllib.request.Request(
+            self.endpoint + path,
+            data=b"{}",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         with self.opener.open(request, timeout=60):
             pass
 

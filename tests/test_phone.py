@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
-from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
-from logto_connector_aliyun_sms.phone import parse_phone
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import logto_connector_aliyun_sms as aliyun_sms
+from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, SendMessageData
+from logto_connector_aliyun_sms.phone import PhoneNumber, parse_phone
 from logto_connector_aliyun_sms.redact import mask_phone as mask
 
 # (to, strict, expected Aliyun value, mainland)
@@ -34,6 +39,11 @@ ACCEPTED = [
     ("１３８１２３４５６７８", False, "13812345678", True),  # full-width digits
     ("  +81 90-1234-5678  ", False, "819012345678", False),
     ("+44 (0) 7911 123456", False, "447911123456", False),  # the trunk 0 written in brackets
+    ("+44 (0)20 7946 0958", False, "442079460958", False),
+    ("+44(0)2079460958", False, "442079460958", False),
+    ("0044 ( 0 ) 20 7946 0958", False, "442079460958", False),
+    ("+49 (0)151 2345 6789", True, "4915123456789", False),
+    ("+86 (0) 138 1234 5678", False, "+8613812345678", True),
     ("\u202a+86 138 1234 5678\u202c", False, "+8613812345678", True),  # bidi marks (copy-paste)
     ("+86\u200b13812345678", False, "+8613812345678", True),  # a zero-width space
     (
@@ -86,6 +96,14 @@ REFUSED = [
     ("+86 10 1234 5678", "not a mainland mobile"),
     ("1" * 65, "longer than 64"),
     ("<script>", "only digits"),
+    # '(0)' only as the trunk zero right after the country code, never anywhere else
+    ("+86 138 1234 (0) 5678", "'(0)' is allowed only right after the country code"),
+    ("+9(0)1 98765 43210", "'(0)' is allowed only right after the country code"),
+    ("+44 (0) 20 (0) 7946 0958", "'(0)' is allowed only right after the country code"),
+    ("44 (0)20 7946 0958", "'(0)' is allowed only right after the country code"),
+    ("(0)20 7946 0958", "'(0)' is allowed only right after the country code"),
+    ("+0044 (0)20 7946 0958", "'(0)' is allowed only right after the country code"),
+    ("+999 (0) 1234 5678", "'(0)' is allowed only right after the country code"),
 ]
 
 
@@ -151,3 +169,42 @@ def test_the_sandbox_masks_numbers_by_the_same_rule(number: str) -> None:
     from aliyun_sms_sandbox.phones import mask as sandbox_mask
 
     assert sandbox_mask(number) == mask(number)
+
+
+@pytest.mark.parametrize("to", ["+86 138 1234 (0) 5678", "+9(0)1 98765 43210"])
+def test_a_misplaced_bracketed_zero_sends_nothing(aliyun_sms_sandbox: Any, to: str) -> None:
+    """Before the rule these went out as +8613812345678 and 919876543210 (another country)."""
+    sb = aliyun_sms_sandbox
+    data: SendMessageData = {"to": to, "type": "SignIn", "payload": {"code": "123456"}}
+    with pytest.raises(ConnectorError) as caught:
+        aliyun_sms.send_message(data, sb.connector_config())
+    assert caught.value.code is ConnectorErrorCode.INVALID_REQUEST_PARAMETERS
+    assert sb.requests == []
+    assert sb.messages == []
+
+
+POSSIBLE = ["+442079460958", "+4915123456789", "+8613812345678", "+85268326366", "+12025550123"]
+POSSIBLE += ["+919876543210", "+819012345678", "+6591234567", "+390612345678", "+971501234567"]
+
+
+@given(
+    digits=st.sampled_from([to.lstrip("+") for to in POSSIBLE])
+    | st.from_regex(r"\A[1-9][0-9]{6,13}\Z"),
+    cut=st.integers(min_value=0, max_value=4) | st.integers(min_value=0, max_value=15),
+    prefix=st.sampled_from(["+", "00"]),
+)
+def test_a_bracketed_zero_is_dropped_only_after_the_country_code(
+    digits: str, cut: int, prefix: str
+) -> None:
+    """`(0)` anywhere: the same number when it follows the country code, else refused."""
+    to = f"{prefix}{digits[:cut]} (0) {digits[cut:]}"
+    try:
+        plain: PhoneNumber | None = parse_phone(prefix + digits)
+    except ConnectorError:
+        plain = None
+    if plain is not None and cut == len(str(plain.calling_code)):
+        assert parse_phone(to) == plain
+    else:
+        with pytest.raises(ConnectorError) as caught:
+            parse_phone(to)
+        assert caught.value.code is ConnectorErrorCode.INVALID_REQUEST_PARAMETERS

@@ -19,6 +19,7 @@ from .redact import mask_phone
 MAINLAND_CALLING_CODE = 86
 _MAX_INPUT = 64
 _SEPARATORS = re.compile(r"[\s\-.()\u00a0\u2010-\u2015\u2212/]+")
+_BRACKETED_ZERO = re.compile(r"\(\s*0\s*\)")
 _SHAPE = re.compile(r"\+?[0-9]+")
 _MAINLAND = re.compile(r"(?:\+86|0086|86)?1[0-9]{10}")
 _MAINLAND_STRICT = re.compile(r"(?:\+86|0086|86)1[0-9]{10}")
@@ -57,16 +58,45 @@ def _compact(to: str) -> str:
     text = unicodedata.normalize("NFKC", to).strip()
     if not text.isascii():  # copy-pasted marks (zero-width, bidi), digits of other scripts
         text = "".join(_ascii_digit(ch) for ch in text if unicodedata.category(ch) != "Cf")
-    if text.startswith(("+", "00")):
-        text = text.replace("(0)", "", 1)  # "+44 (0) 20 …": the trunk 0 is not dialled from abroad
     if any(sep in text for sep in ",;，；、|&"):
         raise _reject("it lists several recipients; send one message per number")
+    text = _drop_trunk_zero(text)
     compact = _SEPARATORS.sub("", text)
     if not compact:
         raise _reject("it is empty")
     if not _SHAPE.fullmatch(compact):
         raise _reject("only digits, an optional leading '+' and separators are allowed")
     return compact
+
+
+def _drop_trunk_zero(text: str) -> str:
+    """Drop one ``(0)`` right after the country code (``+44 (0) 20 …``); refuse any other."""
+    found = _BRACKETED_ZERO.search(text)
+    if found is None:
+        return text
+    rest = text[found.end() :]
+    if _BRACKETED_ZERO.search(rest) or not _is_calling_code(text[: found.start()]):
+        raise _reject(
+            "'(0)' is allowed only right after the country code, as the trunk zero in "
+            "'+44 (0) 20 …'; a zero elsewhere is part of the number, write it without brackets"
+        )
+    return text[: found.start()] + rest
+
+
+def _is_calling_code(prefix: str) -> bool:
+    """True for ``+44``, ``0044``, ``+4 4``: an international prefix and a country calling code."""
+    digits = _SEPARATORS.sub("", prefix)
+    if digits.startswith("+"):
+        digits = digits[1:]
+    elif digits.startswith("00"):
+        digits = digits[2:]
+    else:
+        return False  # no country code written: the bracketed zero cannot be a trunk prefix
+    if not (digits.isascii() and digits.isdigit()) or digits.startswith("0") or len(digits) > 3:
+        return False
+    import phonenumbers  # imported on first use, as in _overseas
+
+    return int(digits) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
 
 
 def _ascii_digit(ch: str) -> str:

@@ -12,15 +12,24 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .clock import Clock
     from .faults import Fault
-    from .runner import AsyncSandbox, Sandbox
+    from .runner import AsyncSandbox, Sandbox, SandboxExposedWarning
     from .seed import Seed
     from .state import SandboxState
 
-__all__ = ["AsyncSandbox", "Clock", "Fault", "Sandbox", "SandboxState", "Seed"]
+__all__ = [
+    "AsyncSandbox",
+    "Clock",
+    "Fault",
+    "Sandbox",
+    "SandboxExposedWarning",
+    "SandboxState",
+    "Seed",
+]
 
 _HOMES = {
     "AsyncSandbox": "runner",
     "Sandbox": "runner",
+    "SandboxExposedWarning": "runner",
     "SandboxState": "state",
     "Clock": "clock",
     "Fault": "faults",

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from .faults import Fault
+from .guard import admin_refusal
 from .state import SandboxState
 
 
@@ -42,9 +43,15 @@ async def handle(
     request: web.BaseRequest, state: SandboxState, stats: Callable[[], dict[str, int]]
 ) -> web.Response:
     """Dispatch one admin request; ``stats`` reports the server's connection counters."""
+    refusal = admin_refusal(request)
+    if refusal is not None:
+        status, reason = refusal
+        return _error(reason, status)
     route = (request.method, request.path.rstrip("/"))
     if route == ("GET", "/_sandbox/messages"):
-        return _json(state.outbox(request.query.get("phone")))
+        response = _json(state.outbox(request.query.get("phone")))
+        response.headers["X-Sandbox-Messages-Dropped"] = str(state.messages.dropped)
+        return response
     if route == ("DELETE", "/_sandbox/messages"):
         return _json({"deleted": state.clear_messages()})
     if route == ("GET", "/_sandbox/requests"):

@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -48,7 +49,19 @@ def port_number(text: str) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``aliyun-sms sandbox``."""
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; 0.0.0.0 exposes the sandbox to other machines)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this Host name (repeatable; '.example.com' takes its "
+        "subdomains too; IP addresses and localhost are always answered)",
+    )
     parser.add_argument(
         "--port",
         type=port_number,
@@ -144,13 +157,23 @@ async def _serve(args: argparse.Namespace, console: _Console) -> int:
     def on_request(record: dict[str, Any], elapsed_ms: float) -> None:
         console.say(log_line(record, elapsed_ms), request_event(record, elapsed_ms))
 
+    from .runner import SandboxExposedWarning
+
     try:
         sandbox = AsyncSandbox(
-            args.host, args.port, args.seed, on_request=None if args.quiet else on_request
+            args.host,
+            args.port,
+            args.seed,
+            on_request=None if args.quiet else on_request,
+            allowed_hosts=getattr(args, "allow_host", None) or (),
         )
-        await sandbox.start()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SandboxExposedWarning)
+            await sandbox.start()
     except (OSError, ValueError) as exc:
         raise StartError(str(exc)) from None
+    for warning in caught:
+        console.say(f"warning: {warning.message}", {"warning": str(warning.message)})
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -159,7 +182,9 @@ async def _serve(args: argparse.Namespace, console: _Console) -> int:
     console.say(
         "\n".join(
             [
-                f"Aliyun SMS sandbox (Dysmsapi 2017-05-25) listening on {sandbox.endpoint}",
+                "Aliyun SMS sandbox (Dysmsapi 2017-05-25) listening on "
+                + ", ".join(sandbox.bound_urls),
+                f"  endpoint:        {sandbox.endpoint}",
                 f"  outbox page:     {sandbox.endpoint}/",
                 f"  AccessKeyId:     {sandbox.access_key_id}",
                 f"  AccessKeySecret: {sandbox.access_key_secret}  "
@@ -170,6 +195,8 @@ async def _serve(args: argparse.Namespace, console: _Console) -> int:
         ),
         {
             "ok": True,
+            "listening": sandbox.bound_urls,
+            "exposed": sandbox.exposed,
             "endpoint": sandbox.endpoint,
             "outbox": f"{sandbox.endpoint}/",
             "accessKeyId": sandbox.access_key_id,

@@ -27,11 +27,17 @@ def window_start(now: float, seconds: int) -> float:
     return now - ((now + _CHINA_OFFSET) % seconds)
 
 
+#: Keys (account, signature, number) tracked at most; when full, those idle for a day go, and of the
+#: rest only the newest half stay (the others' history is forgotten: memory stays bounded).
+MAX_KEYS = 20_000
+
+
 class FlowControl:
     """Accepted sends per key, checked against ``Limits``."""
 
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, max_keys: int = MAX_KEYS) -> None:
         self.limits = limits or Limits()
+        self.max_keys = max_keys
         self._sends: dict[tuple[str, ...], deque[float]] = {}
 
     def refusal(self, key: tuple[str, ...], now: float, pending: int = 0) -> str | None:
@@ -65,7 +71,22 @@ class FlowControl:
 
     def record(self, key: tuple[str, ...], now: float) -> None:
         """Count one accepted send for ``key``."""
-        self._sends.setdefault(key, deque()).append(now)
+        sends = self._sends.get(key)
+        if sends is None:
+            if len(self._sends) >= self.max_keys:
+                self._forget(now)
+            sends = self._sends[key] = deque()
+        sends.append(now)
+
+    def _forget(self, now: float) -> None:
+        """Keep at most half of ``max_keys`` (the newest, not idle for a day): each sweep frees
+        half the room, so sweeping costs O(1) per send on average."""
+        active = [(k, s) for k, s in self._sends.items() if s and s[-1] > now - DAY]
+        self._sends = dict(active[-(self.max_keys // 2) :] if self.max_keys > 1 else [])
+
+    def __len__(self) -> int:
+        """How many keys are tracked."""
+        return len(self._sends)
 
     def clear(self) -> None:
         """Forget every send."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -13,12 +14,22 @@ from aiohttp import web
 
 from .clock import Clock
 from .faults import Fault, FaultKind
+from .guard import HostCheck, is_exposed
 from .models import Account, Signature, Template, TemplateKind
 from .seed import USAGE_TYPES, Seed, load_seed
 from .server import RequestLog, SandboxServer
-from .state import SandboxState
+from .state import MAX_LOGGED_REQUESTS, MAX_MESSAGES, SandboxState
 
 SeedSource = Seed | str | Path | Mapping[str, Any] | None
+
+
+class SandboxExposedWarning(UserWarning):
+    """The sandbox listens beyond this machine (bound to a wildcard or a non-loopback address)."""
+
+
+def _url(address: Any) -> str:
+    host, port = address[0], address[1]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class _SandboxAPI:
@@ -28,11 +39,44 @@ class _SandboxAPI:
     _server: SandboxServer
     host: str
     port: int
+    #: Where the server listens, as bound (``http://0.0.0.0:8787``), once started.
+    bound_urls: list[str]
 
-    def _setup(self, host: str, port: int, seed: SeedSource, on_request: RequestLog | None) -> None:
+    def _setup(
+        self,
+        host: str,
+        port: int,
+        seed: SeedSource,
+        on_request: RequestLog | None,
+        allowed_hosts: Iterable[str],
+        max_messages: int,
+        max_requests: int,
+    ) -> None:
         self.host, self.port = host, port
-        self.state = SandboxState(seed if isinstance(seed, Seed) else load_seed(seed))
-        self._server = SandboxServer(self.state, on_request)
+        self.bound_urls = []
+        hosts = HostCheck(host, allowed_hosts)
+        self.state = SandboxState(
+            seed if isinstance(seed, Seed) else load_seed(seed),
+            max_messages=max_messages,
+            max_requests=max_requests,
+        )
+        self._server = SandboxServer(self.state, on_request, hosts)
+
+    @property
+    def exposed(self) -> bool:
+        """True when the sandbox is bound beyond loopback (reachable from other machines)."""
+        return is_exposed(self.host)
+
+    def _warn_if_exposed(self, stacklevel: int) -> None:
+        if self.exposed:
+            warnings.warn(
+                SandboxExposedWarning(
+                    f"the sandbox listens on {', '.join(self.bound_urls)}, beyond this machine: "
+                    "whoever reaches it can read the outbox (numbers and codes) and change the "
+                    "sandbox; bind 127.0.0.1 unless other machines must reach it"
+                ),
+                stacklevel=stacklevel,
+            )
 
     @property
     def endpoint(self) -> str:
@@ -94,8 +138,19 @@ class _SandboxAPI:
         return self.state.request_log()
 
     def stats(self) -> dict[str, int]:
-        """``connections_opened``, ``requests_served`` (API calls), ``open_connections``."""
+        """``connections_opened``, ``requests_served`` (API calls), ``open_connections``,
+        ``messages_dropped``, ``requests_dropped``."""
         return self._server.stats()
+
+    @property
+    def messages_dropped(self) -> int:
+        """Messages dropped from the outbox (oldest first) to keep it within ``max_messages``."""
+        return self.state.messages.dropped
+
+    @property
+    def requests_dropped(self) -> int:
+        """Requests dropped from the request log (oldest first) to stay within ``max_requests``."""
+        return self.state.requests.dropped
 
     def add_account(
         self,
@@ -178,12 +233,22 @@ class AsyncSandbox(_SandboxAPI):
         seed: SeedSource = None,
         *,
         on_request: RequestLog | None = None,
+        allowed_hosts: Iterable[str] = (),
+        max_messages: int = MAX_MESSAGES,
+        max_requests: int = MAX_LOGGED_REQUESTS,
     ) -> None:
-        self._setup(host, port, seed, on_request)
+        self._setup(host, port, seed, on_request, allowed_hosts, max_messages, max_requests)
         self._runner: web.ServerRunner | None = None
 
     async def start(self) -> None:
-        """Bind and start serving; ``port`` becomes the bound one."""
+        """Bind and start serving; ``port`` becomes the bound one.
+
+        Bound beyond loopback, it warns (``SandboxExposedWarning``).
+        """
+        await self._bind()
+        self._warn_if_exposed(stacklevel=3)
+
+    async def _bind(self) -> None:
         # stopping does not wait for answers held back by a delay fault or the latency model
         runner = web.ServerRunner(
             self._server.make_server(), handle_signals=False, shutdown_timeout=0.5
@@ -193,6 +258,7 @@ class AsyncSandbox(_SandboxAPI):
         await site.start()
         self._runner = runner
         self.port = int(runner.addresses[0][1])  # the port picked when asked for port 0
+        self.bound_urls = [_url(address) for address in runner.addresses]
 
     async def stop(self) -> None:
         """Stop serving and close every connection."""
@@ -223,8 +289,20 @@ class Sandbox(_SandboxAPI):
         seed: SeedSource = None,
         *,
         on_request: RequestLog | None = None,
+        allowed_hosts: Iterable[str] = (),
+        max_messages: int = MAX_MESSAGES,
+        max_requests: int = MAX_LOGGED_REQUESTS,
     ) -> None:
-        self._inner = AsyncSandbox(host, port, seed, on_request=on_request)
+        self._inner = AsyncSandbox(
+            host,
+            port,
+            seed,
+            on_request=on_request,
+            allowed_hosts=allowed_hosts,
+            max_messages=max_messages,
+            max_requests=max_requests,
+        )
+        self.bound_urls = []
         self.state, self._server = self._inner.state, self._inner._server
         self.host, self.port = host, port
         self._thread: threading.Thread | None = None
@@ -245,13 +323,14 @@ class Sandbox(_SandboxAPI):
             self._thread.join()
             self._thread = None
             raise self._error
-        self.port = self._inner.port
+        self.port, self.bound_urls = self._inner.port, self._inner.bound_urls
+        self._warn_if_exposed(stacklevel=3)
 
     def _run(self, ready: threading.Event) -> None:
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
-            loop.run_until_complete(self._inner.start())
+            loop.run_until_complete(self._inner._bind())
         except BaseException as exc:  # reported to start()
             self._error = exc
             ready.set()

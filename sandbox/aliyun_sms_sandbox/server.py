@@ -14,19 +14,29 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import StreamReader, web
+from aiohttp.abc import AbstractStreamWriter
+from aiohttp.http_parser import RawRequestMessage
 from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
 
 from . import admin
 from .answers import Answer, missing, new_request_id, pop_error
 from .auth import Incoming, authenticate
 from .faults import Fault
+from .guard import HostCheck, host_refusal
 from .page import PAGE
 from .state import API_VERSION, SandboxState
 
 RequestLog = Callable[[dict[str, Any], float], None]
 JSON_TYPE = "application/json;charset=utf-8"
-MAX_LINE = 1 << 20
+#: The request line: SendSms carries up to 1000 numbers in the query string (~17 KiB).
+MAX_LINE = 64 << 10
+#: One header field, and how many fields: a request's headers stay under ~512 KiB.
+MAX_FIELD = 8 << 10
+MAX_HEADERS = 64
+#: A request body (Dysmsapi forms and admin JSON are a few KiB); larger ones get 413.
+MAX_BODY = 1 << 20
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _HTML_ERROR = (
     "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n"
@@ -41,8 +51,20 @@ class _TrackingServer(web.Server):
     """aiohttp's low-level server, telling the sandbox when connections open and close."""
 
     def __init__(self, sandbox: SandboxServer, **kwargs: Any) -> None:
-        super().__init__(sandbox.handle, **kwargs)
+        super().__init__(sandbox.handle, request_factory=self._bounded_request, **kwargs)
         self.sandbox = sandbox
+
+    def _bounded_request(
+        self,
+        message: RawRequestMessage,
+        payload: StreamReader,
+        protocol: RequestHandler,
+        writer: AbstractStreamWriter,
+        task: asyncio.Task[None],
+    ) -> BaseRequest:
+        """aiohttp's request, with the sandbox's body limit."""
+        loop = asyncio.get_running_loop()
+        return BaseRequest(message, payload, protocol, writer, task, loop, client_max_size=MAX_BODY)
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         super().connection_made(handler, transport)
@@ -56,17 +78,26 @@ class _TrackingServer(web.Server):
 class SandboxServer:
     """Serves Dysmsapi from a ``SandboxState`` plus the ``/_sandbox/`` admin routes and page."""
 
-    def __init__(self, state: SandboxState, on_request: RequestLog | None = None) -> None:
+    def __init__(
+        self,
+        state: SandboxState,
+        on_request: RequestLog | None = None,
+        hosts: HostCheck | None = None,
+    ) -> None:
         self.state = state
         self.on_request = on_request
+        self.hosts = hosts or HostCheck("127.0.0.1")
         self._connections: dict[object, list[int]] = {}  # handler -> [id, requests so far]
         self._next_connection = 0
 
     def make_server(self) -> web.Server:
         """The aiohttp server to run (no access log: the sandbox keeps its own)."""
-        # long request lines: SendSms carries up to 1000 numbers in the query string
         return _TrackingServer(
-            self, access_log=None, max_line_size=MAX_LINE, max_field_size=MAX_LINE
+            self,
+            access_log=None,
+            max_line_size=MAX_LINE,
+            max_field_size=MAX_FIELD,
+            max_headers=MAX_HEADERS,
         )
 
     # --- connections ------------------------------------------------------------------------
@@ -82,17 +113,24 @@ class SandboxServer:
         self._connections.pop(handler, None)
 
     def stats(self) -> dict[str, int]:
-        """Connections opened, API requests served, connections open now."""
-        return {
-            "connections_opened": self.state.connections_opened,
-            "requests_served": self.state.requests_served,
-            "open_connections": len(self._connections),
-        }
+        """Connections opened, API requests served, connections open now, log entries dropped."""
+        state = self.state
+        with state.lock:
+            return {
+                "connections_opened": state.connections_opened,
+                "requests_served": state.requests_served,
+                "open_connections": len(self._connections),
+                "messages_dropped": state.messages.dropped,
+                "requests_dropped": state.requests.dropped,
+            }
 
     # --- requests ---------------------------------------------------------------------------
 
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         """Every request: admin route, outbox page, or a Dysmsapi call."""
+        host = request.headers.get("Host")
+        if not self.hosts.allows(host):
+            return host_refusal(host)
         path = request.path
         if path.startswith("/_sandbox/"):
             return await admin.handle(request, self.state, self.stats)
@@ -134,7 +172,7 @@ class SandboxServer:
             "connection": connection[0],
         }
         state = self.state
-        state.record_request(record)
+        state.record_request(record, len(raw_path) + len(body))
         wait_ms = state.rtt_ms + (state.handshake_ms if first else 0.0)
         fault = state.take_fault(action)
         if fault is not None and fault.kind != "delay":

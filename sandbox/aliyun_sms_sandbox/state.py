@@ -16,13 +16,13 @@ import json
 import random
 import re
 import threading
-from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from . import phones
 from .answers import Answer, business, invalid_parameter, missing, new_request_id, refuse
+from .bounded import BoundedLog, NonceBook
 from .clock import CHINA, Clock
 from .faults import Fault, FaultQueue
 from .flow import FlowControl
@@ -34,8 +34,11 @@ API_VERSION = "2017-05-25"
 MAX_NUMBERS = 1000
 MAX_BATCH = 100
 NONCE_TTL = 15 * 60
-#: The request log keeps the latest requests only, so a long-running sandbox stays small.
+#: The request log and the outbox keep the latest entries only, so a long-running sandbox stays
+#: small: at most this many, and about ``MAX_LOG_BYTES`` of their data each (oldest dropped first).
 MAX_LOGGED_REQUESTS = 10_000
+MAX_MESSAGES = 50_000
+MAX_LOG_BYTES = 64 << 20
 _DELIVERY_OUTCOMES = {
     "delivered": (DELIVERED, "DELIVERED"),
     "failed": (FAILED, "MOBILE_NOT_ON_SERVICE"),
@@ -49,7 +52,15 @@ Params = Mapping[str, str]
 class SandboxState:
     """Everything the sandbox knows, and the rules that decide each answer."""
 
-    def __init__(self, seed: Seed | None = None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        seed: Seed | None = None,
+        clock: Clock | None = None,
+        *,
+        max_messages: int = MAX_MESSAGES,
+        max_requests: int = MAX_LOGGED_REQUESTS,
+    ) -> None:
+        self.max_messages, self.max_requests = max_messages, max_requests
         self.lock = threading.RLock()
         self.clock = clock or Clock()
         self.faults = FaultQueue()
@@ -72,14 +83,14 @@ class SandboxState:
         self.templates = {t.code: copy.copy(t) for t in seed.templates}
         self.usage_types = dict(seed.usage_types)
         self.sign_name = next((s.name for s in seed.signatures if s.approved), "")
-        self.messages: list[Message] = []
-        self.requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOGGED_REQUESTS)
+        self.messages: BoundedLog[Message] = BoundedLog(self.max_messages, MAX_LOG_BYTES)
+        self.requests: BoundedLog[dict[str, Any]] = BoundedLog(self.max_requests, MAX_LOG_BYTES)
         self.rtt_ms = 0.0
         self.handshake_ms = 0.0
         self.delivery: tuple[int, str] = (DELIVERED, "DELIVERED")  # new messages' SendStatus
         self.connections_opened = 0
         self.requests_served = 0
-        self._nonces: dict[tuple[str, str], float] = {}
+        self._nonces = NonceBook(NONCE_TTL)
         self._sent_per_day: dict[tuple[str, str], int] = {}
         self._biz_ids = itertools.count(random.randrange(10**17, 9 * 10**17))
         self.flow.clear()
@@ -155,7 +166,7 @@ class SandboxState:
     def outbox(self, phone: str | None = None) -> list[dict[str, Any]]:
         """Accepted messages, newest first, optionally only those to ``phone``."""
         with self.lock:
-            chosen = self.messages[::-1]
+            chosen = list(reversed(self.messages))
         if phone is not None:
             chosen = [m for m in chosen if phones.same_number(m.phone_number, phone)]
         return [m.as_dict() for m in chosen]
@@ -163,9 +174,7 @@ class SandboxState:
     def clear_messages(self) -> int:
         """Empty the outbox; returns how many messages it held."""
         with self.lock:
-            count = len(self.messages)
-            self.messages = []
-            return count
+            return self.messages.clear()
 
     def set_delivery(self, outcome: str, err_code: str | None = None) -> None:
         """What the handset reports for the messages sent from now on (QuerySendDetails).
@@ -173,7 +182,7 @@ class SandboxState:
         ``outcome`` is ``delivered`` (the default), ``failed`` (with Aliyun's receipt code,
         ``MOBILE_NOT_ON_SERVICE`` unless given) or ``waiting`` (no receipt yet).
         """
-        if outcome not in _DELIVERY_OUTCOMES:
+        if not isinstance(outcome, str) or outcome not in _DELIVERY_OUTCOMES:
             raise ValueError(f"outcome must be delivered, failed or waiting, not {outcome!r}")
         status, default_code = _DELIVERY_OUTCOMES[outcome]
         if err_code is not None and (not isinstance(err_code, str) or not err_code.strip()):
@@ -182,14 +191,14 @@ class SandboxState:
             self.delivery = (status, default_code if err_code is None else err_code)
 
     def request_log(self) -> list[dict[str, Any]]:
-        """The API requests received, oldest first (the last ``MAX_LOGGED_REQUESTS``)."""
+        """The API requests received, oldest first (the latest ``max_requests``)."""
         with self.lock:
             return [dict(r) for r in self.requests]
 
-    def record_request(self, record: dict[str, Any]) -> None:
-        """Log one API request (its status and code are filled in when answered)."""
+    def record_request(self, record: dict[str, Any], size: int = 0) -> None:
+        """Log one API request of ``size`` bytes (status and code are filled in when answered)."""
         with self.lock:
-            self.requests.append(record)
+            self.requests.append(record, size)
             self.requests_served += 1
 
     def inject(self, fault: Fault) -> None:
@@ -210,14 +219,7 @@ class SandboxState:
 
     def use_nonce(self, access_key_id: str, nonce: str, now: float) -> bool:
         """Remember a signature nonce; False when it was already used within 15 minutes."""
-        key = (access_key_id, nonce)
-        seen = self._nonces.get(key)
-        if seen is not None and abs(now - seen) <= NONCE_TTL:
-            return False
-        if len(self._nonces) >= 100_000:
-            self._nonces = {k: t for k, t in self._nonces.items() if abs(now - t) <= NONCE_TTL}
-        self._nonces[key] = now
-        return True
+        return self._nonces.use(access_key_id, nonce, now)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -318,6 +320,7 @@ class SandboxState:
         request_id = new_request_id()
         biz_id = f"{next(self._biz_ids)}^0"
         for (number, sign, raw), key in zip(items, keys, strict=True):
+            size = len(number) + len(sign) + len(raw or "") + len(rendered[raw]) + len(out_id or "")
             self.messages.append(
                 Message(
                     biz_id=biz_id,
@@ -333,7 +336,8 @@ class SandboxState:
                     out_id=out_id,
                     status=self.delivery[0],
                     err_code=self.delivery[1],
-                )
+                ),
+                size,
             )
             if limited:
                 self.flow.record((account.access_key_id, sign, key), now)

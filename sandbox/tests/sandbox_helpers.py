@@ -61,7 +61,10 @@ def raw_request(
 ) -> tuple[int, dict[str, str], Any]:
     """A hand-built HTTP request (urllib, no proxy): status, headers and the body as JSON/text."""
     url = f"{sb.endpoint}{path}" + (f"?{query}" if query else "")
-    request = urllib.request.Request(url, data=body or None, method=method, headers=headers or {})
+    headers = dict(headers or {})
+    if body and path.startswith("/_sandbox/"):
+        headers.setdefault("Content-Type", "application/json")  # admin routes take JSON only
+    request = urllib.request.Request(url, data=body or None, method=method, headers=headers)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(request, timeout=10) as response:

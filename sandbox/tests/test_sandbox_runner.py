@@ -15,7 +15,7 @@ import pytest
 from alibabacloud_dysmsapi20170525 import models
 from sandbox_helpers import SIGN, SIGN_IN, acs3_headers, make_client
 
-from aliyun_sms_sandbox import AsyncSandbox, Sandbox
+from aliyun_sms_sandbox import AsyncSandbox, Sandbox, SandboxExposedWarning
 from logto_connector_aliyun_sms import send_message
 
 API = {"PhoneNumbers": "85268326366", "SignName": SIGN, "TemplateCode": "SMS_900000101"}
@@ -201,11 +201,14 @@ def test_a_wildcard_host_gives_a_loopback_endpoint(host: str, endpoint_host: str
         pytest.skip("no IPv6 on this machine")
     try:
         sb = Sandbox(host=host)
-        sb.start()
+        with pytest.warns(SandboxExposedWarning, match="beyond this machine"):
+            sb.start()
     except OSError as exc:  # e.g. IPv6 disabled in a container
         pytest.skip(f"cannot bind {host}: {exc}")
     try:
         assert sb.endpoint == f"http://{endpoint_host}:{sb.port}"
+        assert sb.exposed
+        assert f"{host}]:{sb.port}" in sb.bound_urls[0] or f"{host}:{sb.port}" in sb.bound_urls[0]
         config = sb.connector_config()
         data = {"to": "13812345678", "type": "SignIn", "payload": {"code": "1234"}}
         assert send_message(data, config)["Code"] == "OK"

@@ -30,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         return
     for option in ("--host", "--port", "--seed"):
         parser.add_argument(option, help=argparse.SUPPRESS)
+    parser.add_argument("--allow-host", action="append", help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
 
 
