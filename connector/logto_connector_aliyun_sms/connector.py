@@ -7,21 +7,15 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 
+from . import kit
 from ._schema import CONFIG_SCHEMA
 from .config import validate_config
-from .kit import (
-    AliyunSmsConfig,
-    ConnectorError,
-    ConnectorErrorCode,
-    ConnectorType,
-    SendMessageData,
-    SendResult,
-)
+from .kit import ConnectorError, ConnectorErrorCode
 from .metadata import METADATA
 from .send import send_message, send_message_async
 from .usage import get_usage
 
-ConfigSource = AliyunSmsConfig | str | bytes
+ConfigSource = kit.AliyunSmsConfig | str | bytes
 GetConfig = Callable[[str], "ConfigSource | Awaitable[ConfigSource]"]
 """``get_config(connector_id)``: the stored config (or an awaitable of it)."""
 
@@ -29,7 +23,7 @@ GetConfig = Callable[[str], "ConfigSource | Awaitable[ConfigSource]"]
 class AliyunSmsConnector:
     """The connector object a host loads: metadata, type, config schema, send and usage."""
 
-    type = ConnectorType.SMS.value
+    type = kit.ConnectorType.SMS.value
 
     def __init__(self, get_config: GetConfig) -> None:
         self._get_config = get_config
@@ -41,7 +35,7 @@ class AliyunSmsConnector:
         return f"AliyunSmsConnector(id={METADATA['id']!r})"
 
     @staticmethod
-    def config_guard(config: Any) -> AliyunSmsConfig:
+    def config_guard(config: Any) -> kit.AliyunSmsConfig:
         """Validate a config (``validate_config``)."""
         return validate_config(config)
 
@@ -63,13 +57,15 @@ class AliyunSmsConnector:
             )
         return config
 
-    def send_message(self, data: SendMessageData, config: ConfigSource | None = None) -> SendResult:
+    def send_message(
+        self, data: kit.SendMessageData, config: ConfigSource | None = None
+    ) -> kit.SendResult:
         """Send one SMS; ``config`` None means the stored one (``get_config``)."""
         return send_message(data, self._stored_config() if config is None else config)
 
     async def send_message_async(
-        self, data: SendMessageData, config: ConfigSource | None = None
-    ) -> SendResult:
+        self, data: kit.SendMessageData, config: ConfigSource | None = None
+    ) -> kit.SendResult:
         """``send_message`` for asyncio hosts; ``get_config`` may be sync or async."""
         if config is None:
             stored = self._get_config(METADATA["id"])

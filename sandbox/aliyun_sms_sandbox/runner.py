@@ -32,6 +32,32 @@ def _url(address: Any) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+class _Listener:
+    """The aiohttp site that serves one sandbox server on the current event loop."""
+
+    def __init__(self, server: SandboxServer) -> None:
+        self._server = server
+        self._runner: web.ServerRunner | None = None
+
+    async def bind(self, host: str, port: int) -> tuple[int, list[str]]:
+        """Start listening; the bound port (port 0 picks one) and the bound URLs."""
+        # stopping does not wait for answers held back by a delay fault or the latency model
+        runner = web.ServerRunner(
+            self._server.make_server(), handle_signals=False, shutdown_timeout=0.5
+        )
+        await runner.setup()
+        site = web.TCPSite(runner, host, port, reuse_address=True)
+        await site.start()
+        self._runner = runner
+        return int(runner.addresses[0][1]), [_url(address) for address in runner.addresses]
+
+    async def close(self) -> None:
+        """Stop listening and close every connection (once)."""
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+
 class _SandboxAPI:
     """What both runners offer; every method is safe to call from any thread."""
 
@@ -42,16 +68,23 @@ class _SandboxAPI:
     #: Where the server listens, as bound (``http://0.0.0.0:8787``), once started.
     bound_urls: list[str]
 
-    def _setup(
+    def __init__(
         self,
-        host: str,
-        port: int,
-        seed: SeedSource,
-        on_request: RequestLog | None,
-        allowed_hosts: Iterable[str],
-        max_messages: int,
-        max_requests: int,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: SeedSource = None,
+        *,
+        on_request: RequestLog | None = None,
+        allowed_hosts: Iterable[str] = (),
+        max_messages: int = MAX_MESSAGES,
+        max_requests: int = MAX_LOGGED_REQUESTS,
     ) -> None:
+        """A sandbox on ``host:port`` (port 0: a free one), not yet started.
+
+        ``seed``: a ``Seed``, a JSON file or a mapping extending the default; ``on_request``
+        is called for every request; ``allowed_hosts`` adds ``Host`` names it answers to;
+        ``max_messages`` and ``max_requests`` cap the outbox and the request log.
+        """
         self.host, self.port = host, port
         self.bound_urls = []
         hosts = HostCheck(host, allowed_hosts)
@@ -61,6 +94,7 @@ class _SandboxAPI:
             max_requests=max_requests,
         )
         self._server = SandboxServer(self.state, on_request, hosts)
+        self._listener = _Listener(self._server)
 
     @property
     def exposed(self) -> bool:
@@ -161,13 +195,15 @@ class _SandboxAPI:
         enabled: bool = True,
     ) -> Account:
         """Add an AccessKey pair (``enabled=False``: answered as a disabled key)."""
-        return self.state.add_account(
-            access_key_id, access_key_secret, balance, daily_quota, enabled
-        )
+        account = Account(access_key_id, access_key_secret, balance, daily_quota, enabled)
+        self.state.add(account)
+        return account
 
     def add_signature(self, name: str, approved: bool = True) -> Signature:
         """Add a signature."""
-        return self.state.add_signature(name, approved)
+        signature = Signature(name, approved)
+        self.state.add(signature)
+        return signature
 
     def add_template(
         self,
@@ -178,7 +214,9 @@ class _SandboxAPI:
         approved: bool = True,
     ) -> Template:
         """Add a template; ``content`` uses ``${var}`` placeholders."""
-        return self.state.add_template(code, content, international, kind, approved)
+        template = Template(code, content, international, kind, approved)
+        self.state.add(template)
+        return template
 
     def set_balance(self, amount: int | None) -> None:
         """Messages the default account can still pay for (None: unlimited)."""
@@ -226,45 +264,17 @@ class _SandboxAPI:
 class AsyncSandbox(_SandboxAPI):
     """The sandbox in the running event loop: ``async with AsyncSandbox() as sb: ...``."""
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        seed: SeedSource = None,
-        *,
-        on_request: RequestLog | None = None,
-        allowed_hosts: Iterable[str] = (),
-        max_messages: int = MAX_MESSAGES,
-        max_requests: int = MAX_LOGGED_REQUESTS,
-    ) -> None:
-        self._setup(host, port, seed, on_request, allowed_hosts, max_messages, max_requests)
-        self._runner: web.ServerRunner | None = None
-
     async def start(self) -> None:
         """Bind and start serving; ``port`` becomes the bound one.
 
         Bound beyond loopback, it warns (``SandboxExposedWarning``).
         """
-        await self._bind()
+        self.port, self.bound_urls = await self._listener.bind(self.host, self.port)
         self._warn_if_exposed(stacklevel=3)
-
-    async def _bind(self) -> None:
-        # stopping does not wait for answers held back by a delay fault or the latency model
-        runner = web.ServerRunner(
-            self._server.make_server(), handle_signals=False, shutdown_timeout=0.5
-        )
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
-        await site.start()
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])  # the port picked when asked for port 0
-        self.bound_urls = [_url(address) for address in runner.addresses]
 
     async def stop(self) -> None:
         """Stop serving and close every connection."""
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
+        await self._listener.close()
 
     async def __aenter__(self) -> AsyncSandbox:
         await self.start()
@@ -282,32 +292,9 @@ class AsyncSandbox(_SandboxAPI):
 class Sandbox(_SandboxAPI):
     """The sandbox in a background thread with its own event loop: ``with Sandbox() as sb: ...``."""
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        seed: SeedSource = None,
-        *,
-        on_request: RequestLog | None = None,
-        allowed_hosts: Iterable[str] = (),
-        max_messages: int = MAX_MESSAGES,
-        max_requests: int = MAX_LOGGED_REQUESTS,
-    ) -> None:
-        self._inner = AsyncSandbox(
-            host,
-            port,
-            seed,
-            on_request=on_request,
-            allowed_hosts=allowed_hosts,
-            max_messages=max_messages,
-            max_requests=max_requests,
-        )
-        self.bound_urls = []
-        self.state, self._server = self._inner.state, self._inner._server
-        self.host, self.port = host, port
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._error: BaseException | None = None
+    _thread: threading.Thread | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+    _error: BaseException | None = None
 
     def start(self) -> None:
         """Start the server thread and wait until it listens."""
@@ -323,14 +310,15 @@ class Sandbox(_SandboxAPI):
             self._thread.join()
             self._thread = None
             raise self._error
-        self.port, self.bound_urls = self._inner.port, self._inner.bound_urls
         self._warn_if_exposed(stacklevel=3)
 
     def _run(self, ready: threading.Event) -> None:
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
-            loop.run_until_complete(self._inner._bind())
+            self.port, self.bound_urls = loop.run_until_complete(
+                self._listener.bind(self.host, self.port)
+            )
         except BaseException as exc:  # reported to start()
             self._error = exc
             ready.set()
@@ -339,7 +327,7 @@ class Sandbox(_SandboxAPI):
         ready.set()
         try:
             loop.run_forever()
-            loop.run_until_complete(self._inner.stop())
+            loop.run_until_complete(self._listener.close())
         finally:
             loop.close()
 

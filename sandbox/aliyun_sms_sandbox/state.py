@@ -26,7 +26,7 @@ from .bounded import BoundedLog, NonceBook
 from .clock import CHINA, Clock
 from .faults import Fault, FaultQueue
 from .flow import FlowControl
-from .models import DELIVERED, FAILED, WAITING, Account, Message, Signature, Template, TemplateKind
+from .models import DELIVERED, FAILED, WAITING, Account, Message, Signature, Template
 from .params import check_values, parse_values
 from .seed import Seed, default_seed
 
@@ -109,40 +109,15 @@ class SandboxState:
         """The account whose keys ``connector_config()`` hands out."""
         return self.accounts[self.default_access_key_id]
 
-    def add_account(
-        self,
-        access_key_id: str,
-        access_key_secret: str,
-        balance: int | None = None,
-        daily_quota: int | None = None,
-        enabled: bool = True,
-    ) -> Account:
-        """Add (or replace) an AccessKey pair."""
-        account = Account(access_key_id, access_key_secret, balance, daily_quota, enabled)
+    def add(self, item: Account | Signature | Template) -> None:
+        """Add (or replace) an account, a signature or a template."""
         with self.lock:
-            self.accounts[access_key_id] = account
-        return account
-
-    def add_signature(self, name: str, approved: bool = True) -> Signature:
-        """Add (or replace) a signature."""
-        signature = Signature(name, approved)
-        with self.lock:
-            self.signatures[name] = signature
-        return signature
-
-    def add_template(
-        self,
-        code: str,
-        content: str,
-        international: bool = False,
-        kind: TemplateKind = "verification",
-        approved: bool = True,
-    ) -> Template:
-        """Add (or replace) a template; ``content`` holds ``${var}`` placeholders."""
-        template = Template(code, content, international, kind, approved)
-        with self.lock:
-            self.templates[code] = template
-        return template
+            if isinstance(item, Account):
+                self.accounts[item.access_key_id] = item
+            elif isinstance(item, Signature):
+                self.signatures[item.name] = item
+            else:
+                self.templates[item.code] = item
 
     def template_for(self, usage_type: str, international: bool) -> str:
         """The approved verification template code serving ``usage_type`` in a region.

@@ -14,7 +14,7 @@ from aliyun_sms_sandbox import Clock, Fault, SandboxState
 from aliyun_sms_sandbox.answers import Answer
 from aliyun_sms_sandbox.faults import FaultQueue
 from aliyun_sms_sandbox.flow import FlowControl, Limits, window_start
-from aliyun_sms_sandbox.models import Template
+from aliyun_sms_sandbox.models import Signature, Template
 from aliyun_sms_sandbox.seed import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_SIGN_NAME,
@@ -118,14 +118,14 @@ def test_missing_parameters_are_gateway_errors(state: SandboxState, name: str) -
 
 
 def test_unapproved_signature_and_template(state: SandboxState) -> None:
-    state.add_signature("Pending", approved=False)
-    state.add_template("SMS_PENDING", "验证码${code}", approved=False)
+    state.add(Signature("Pending", approved=False))
+    state.add(Template("SMS_PENDING", "验证码${code}", approved=False))
     assert sms(state, SignName="Pending").code == "isv.SMS_SIGNATURE_ILLEGAL"
     assert sms(state, TemplateCode="SMS_PENDING").code == "isv.SMS_TEMPLATE_ILLEGAL"
 
 
 def test_notification_templates(state: SandboxState) -> None:
-    state.add_template("SMS_N", "${name}，您的订单${order}已发货", kind="notification")
+    state.add(Template("SMS_N", "${name}，您的订单${order}已发货", kind="notification"))
     ok = sms(state, TemplateCode="SMS_N", TemplateParam='{"name":"张三 <b>","order":"A-1"}')
     assert ok.code == "OK"
     assert state.outbox()[0]["Content"] == "【Logto Sandbox】张三 <b>，您的订单A-1已发货"
@@ -140,7 +140,7 @@ def test_notification_templates(state: SandboxState) -> None:
 
 
 def test_template_without_variables_needs_no_param(state: SandboxState) -> None:
-    state.add_template("SMS_PLAIN", "欢迎使用", kind="notification")
+    state.add(Template("SMS_PLAIN", "欢迎使用", kind="notification"))
     assert sms(state, TemplateCode="SMS_PLAIN", TemplateParam="").code == "OK"
     assert state.outbox()[0]["Content"] == "【Logto Sandbox】欢迎使用"
 
@@ -195,7 +195,7 @@ def test_flow_control_minute_window_is_calendar_in_utc8(state: SandboxState) -> 
     assert sms(state).code == "OK"
     # the limit is per number and per signature
     assert sms(state, PhoneNumbers="13812345679").code == "OK"
-    state.add_signature("Other")
+    state.add(Signature("Other"))
     assert sms(state, SignName="Other").code == "OK"
     # mainland prefixes reach the same phone
     assert sms(state, PhoneNumbers="+8613812345678").code == "isv.BUSINESS_LIMIT_CONTROL"
@@ -276,7 +276,7 @@ def test_nonces(state: SandboxState) -> None:
 
 
 def test_reset_restores_the_seed(state: SandboxState) -> None:
-    state.add_template("SMS_NEW", "验证码${code}")
+    state.add(Template("SMS_NEW", "验证码${code}"))
     state.default_account.balance = 0
     state.inject(Fault("error"))
     state.record_request({"action": "SendSms"})

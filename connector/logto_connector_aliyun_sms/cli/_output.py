@@ -88,6 +88,14 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message, self.prog)
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free port) to 65535."""
+    port = int(text) if text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {text!r}")
+    return port
+
+
 def silence_stdout() -> None:
     """Point the real stdout at the null device, so the interpreter's last flush cannot fail."""
     real = sys.__stdout__

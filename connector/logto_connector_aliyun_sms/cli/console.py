@@ -7,7 +7,7 @@ import contextlib
 import ipaddress
 from typing import Any
 
-from ._output import EXIT_OK, PROG, Output, UsageError
+from ._output import EXIT_OK, EXIT_USAGE, PROG, Output, UsageError, exit_codes_help, port_number
 from ._sandbox_package import sandbox_module
 
 NAME = "console"
@@ -22,17 +22,14 @@ DESCRIPTION = (
 EPILOG = (
     f"examples:\n  {PROG} console aliyun-sms.json\n  {PROG} console --sandbox demo.json\n\n"
     "output:\n  The page's address (with --json: one JSON object), then nothing until Ctrl-C.\n\n"
-    "exit codes:\n  0  stopped by Ctrl-C or SIGTERM\n"
-    "  2  usage error: a host that is not loopback, a port in use, --sandbox without the "
-    "sandbox"
+    + exit_codes_help(
+        {
+            EXIT_OK: "stopped by Ctrl-C or SIGTERM",
+            EXIT_USAGE: "usage error: a host that is not loopback, a port in use, --sandbox "
+            "without the sandbox",
+        }
+    )
 )
-
-
-def _port(text: str) -> int:
-    port = int(text) if text.isdigit() else -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {text!r}")
-    return port
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--host", default="127.0.0.1", help="loopback address to bind (default: %(default)s)"
     )
     parser.add_argument(
-        "--port", type=_port, default=0, help="port to bind (default: 0, a free port)"
+        "--port", type=port_number, default=0, help="port to bind (default: 0, a free port)"
     )
     parser.add_argument(
         "--sandbox",

@@ -21,17 +21,11 @@ from ._output import (
     UsageError,
     connector_failure,
     exit_codes_help,
+    port_number,
 )
 from ._sandbox_package import sandbox_module
 
 NAME = "demo"
-
-
-def _port(text: str) -> int:
-    port = int(text) if text.isdigit() else -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {text!r}")
-    return port
 
 
 SUMMARY = "send a sample SMS to a local sandbox and show what the phone got"
@@ -72,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--code", default="123456", help="code to send (default: %(default)s)")
     parser.add_argument(
-        "--port", type=_port, default=0, help="sandbox port (default: 0, a free port)"
+        "--port", type=port_number, default=0, help="sandbox port (default: 0, a free port)"
     )
     parser.add_argument(
         "--keep",
