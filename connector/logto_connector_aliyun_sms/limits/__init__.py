@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -87,7 +86,7 @@ class Limiter:
 
     def _ticket(self, rules: Rules, number: str, calling_code: int, ip: Any) -> _Ticket | None:
         checks = tuple(checks_for(rules, number, calling_code, ip))
-        return _Ticket(checks, secrets.token_hex(8), self._now_ms()) if checks else None
+        return _Ticket(checks, os.urandom(8).hex(), self._now_ms()) if checks else None
 
     def reserve(
         self, rules: Rules, number: str, calling_code: int, ip: Any = None
