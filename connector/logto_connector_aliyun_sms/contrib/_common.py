@@ -17,6 +17,8 @@ from typing import Any, Literal, NamedTuple
 
 import logto_connector_aliyun_sms as aliyun_sms
 
+from ..redact import mask_phone
+
 logger = logging.getLogger("logto_connector_aliyun_sms.contrib")
 
 #: The setting (Django) or config key (Flask) that holds the connector config.
@@ -133,13 +135,6 @@ def check_code(code: str | None, hint: str) -> None:
     )
 
 
-def mask(phone: str) -> str:
-    """The number as every log line of this package shows it (``138****8000``)."""
-    from ..redact import mask_phone  # the one masking rule of the package
-
-    return mask_phone(phone)
-
-
 def message_data(phone: str, usage: str, payload: dict[str, Any]) -> aliyun_sms.SendMessageData:
     """Logto's SendMessageData for one number."""
     return {"to": phone, "type": usage, "payload": payload}
@@ -155,7 +150,7 @@ def log_failure(
 ) -> None:
     """One masked log line for a send that failed."""
     if isinstance(error, ConfigProblems):
-        logger.error("%s: SMS to %s (%s) not sent: %s", framework, mask(phone), usage, error)
+        logger.error("%s: SMS to %s (%s) not sent: %s", framework, mask_phone(phone), usage, error)
         return
     data = error.data or {}
     level = logging.WARNING if is_rate_limited(error) else logging.ERROR
@@ -163,7 +158,7 @@ def log_failure(
         level,
         "%s: SMS to %s (%s) not sent: %s (%s)%s",
         framework,
-        mask(phone),
+        mask_phone(phone),
         usage,
         error.code.value,
         data.get("Code") or data.get("message", ""),

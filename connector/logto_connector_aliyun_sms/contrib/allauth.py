@@ -21,6 +21,7 @@ from django.contrib import messages  # noqa: E402
 from django.core.exceptions import SynchronousOnlyOperation  # noqa: E402
 from django.http import HttpRequest  # noqa: E402
 
+from ..redact import mask_phone  # noqa: E402
 from ._common import (  # noqa: E402
     SEND_FAILED,
     ConfigProblems,
@@ -28,7 +29,6 @@ from ._common import (  # noqa: E402
     Outcome,
     has_template,
     logger,
-    mask,
     usage_type,
 )
 from .django.checks import ALLAUTH_HINT, check_now_without_app, register_checks  # noqa: E402
@@ -114,7 +114,7 @@ class AliyunSmsAdapterMixin:
         except ConfigProblems:
             config = None  # reported with the codes, which need the config too
         if config is None or not has_template(config, usage):
-            logger.debug("allauth: no %s template; no SMS to %s", usage, mask(phone))
+            logger.debug("allauth: no %s template; no SMS to %s", usage, mask_phone(phone))
             return
         payload = self.aliyun_sms_notice_payload(phone, usage)
         self._aliyun_sms_tell(Delivery("allauth", phone, usage, payload, lambda: config).send())
