@@ -25,6 +25,7 @@ from .answers import Answer, missing, new_request_id, pop_error
 from .auth import Incoming, authenticate
 from .faults import Fault
 from .guard import HostCheck, host_refusal
+from .latency import Delay
 from .page import PAGE
 from .state import API_VERSION, SandboxState
 
@@ -89,6 +90,7 @@ class SandboxServer:
         self.hosts = hosts or HostCheck("127.0.0.1")
         self._connections: dict[object, list[int]] = {}  # handler -> [id, requests so far]
         self._next_connection = 0
+        self.delay = Delay()
 
     def make_server(self) -> web.Server:
         """The aiohttp server to run (no access log: the sandbox keeps its own)."""
@@ -188,7 +190,7 @@ class SandboxServer:
         if fault is not None:
             wait_ms += fault.delay_ms if fault.delay_ms is not None else 1000
         if wait_ms > 0:
-            await hold(started, wait_ms)
+            await self.delay.hold(started, wait_ms)
         response = json_response(answer)
         self._log(record, started)
         return response
@@ -221,7 +223,7 @@ class SandboxServer:
         started: float,
     ) -> web.StreamResponse:
         if wait_ms > 0:
-            await hold(started, wait_ms)
+            await self.delay.hold(started, wait_ms)
         status = fault.http_status
         if fault.kind == "drop":
             if request.transport is not None:
@@ -273,21 +275,6 @@ class SandboxServer:
             self.on_request(record, (time.perf_counter() - started) * 1000)
         except Exception:  # a watcher's failure must not turn the answer into an HTTP 500
             _logger.exception("the sandbox's on_request callback failed (the request was answered)")
-
-
-async def hold(started: float, wait_ms: float) -> None:
-    """Hold an answer until ``wait_ms`` after its request arrived (the modelled link's delay).
-
-    Counted from arrival, so the sandbox's own work falls inside the modelled delay instead of
-    adding to it. The event loop's timers round up to whole milliseconds, so the last
-    millisecond is awaited in zero-length steps: the delay is exact to a few microseconds.
-    """
-    deadline = started + wait_ms / 1000
-    remaining = deadline - time.perf_counter()
-    if remaining > 0.001:
-        await asyncio.sleep(remaining - 0.001)
-    while time.perf_counter() < deadline:
-        await asyncio.sleep(0)
 
 
 def json_response(answer: Answer) -> web.Response:

@@ -10,17 +10,19 @@ Imported only when a Redis URL or client is configured.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import threading
 import time
 import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import redis
 import redis.asyncio
 
+from .redis_pipe import CommandPipe, pack
 from .rules import KEY_PREFIX, Check
 from .store import Refusal, StoreUnavailable
 
@@ -30,42 +32,60 @@ DEFAULT_PAUSE_S = 1.0
 """After a failure, the store is taken as down for this long without trying it."""
 
 # KEYS: one sorted set per window. ARGV: now in ms ("" for Redis's own clock), the send's id,
-# then per key its window in ms and capacity. Returns {0, 0}, or {index, retry after ms}.
+# then each key's window in ms and capacity, space-separated in one argument (fewer arguments
+# to pack and parse). A window is trimmed only when it looks full: until then its stale
+# entries cannot make it refuse, and it never holds more than its capacity. Returns 0, or
+# (retry after ms) * 8 + (the key's 1-based index): one integer, the cheapest reply to parse.
 HIT_SCRIPT = """
 local now = tonumber(ARGV[1])
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+local spec = {}
+for number in string.gmatch(ARGV[3], '%d+') do
+  spec[#spec + 1] = tonumber(number)
+end
 for i = 1, #KEYS do
-  local window = tonumber(ARGV[1 + 2 * i])
-  local limit = tonumber(ARGV[2 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  local window, limit = spec[2 * i - 1], spec[2 * i]
   local count = redis.call('ZCARD', KEYS[i])
   if count >= limit then
-    local edge = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
-    return {i, tonumber(edge[2]) + window - now}
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+    count = redis.call('ZCARD', KEYS[i])
+    if count >= limit then
+      local edge = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
+      return (tonumber(edge[2]) + window - now) * 8 + i
+    end
   end
 end
 for i = 1, #KEYS do
   redis.call('ZADD', KEYS[i], now, ARGV[2])
-  redis.call('PEXPIRE', KEYS[i], ARGV[1 + 2 * i])
+  redis.call('PEXPIRE', KEYS[i], spec[2 * i - 1])
 end
-return {0, 0}
+return 0
 """
+_INDEX_SPAN = 8  # the reply's multiplier: more than the four windows a send has
+_HIT_SHA = hashlib.sha1(HIT_SCRIPT.encode(), usedforsecurity=False).hexdigest().encode()
+"""The script's name on the server (Redis names scripts by their SHA-1)."""
 
 _FAILURES = (redis.RedisError, OSError, asyncio.TimeoutError)
 
 
-def _args(checks: Sequence[Check], member: str, now_ms: int | None) -> list[Any]:
-    args: list[Any] = ["" if now_ms is None else now_ms, member]
-    for check in checks:
-        args += [check.window_ms, check.max_count]
-    return args
+def _keys(checks: Sequence[Check]) -> list[bytes]:
+    return [check.key.encode() for check in checks]
+
+
+def _args(checks: Sequence[Check], member: str, now_ms: int | None) -> list[bytes]:
+    spec = " ".join(f"{check.window_ms} {check.max_count}" for check in checks)
+    return [b"" if now_ms is None else b"%d" % now_ms, member.encode(), spec.encode()]
+
+
+def _hit_command(verb: bytes, script: bytes, keys: list[bytes], args: list[bytes]) -> bytes:
+    return pack(verb, script, b"%d" % len(keys), *keys, *args)
 
 
 def _refusal(answer: Any, checks: Sequence[Check]) -> Refusal | None:
-    index, wait = int(answer[0]), int(answer[1])
+    wait, index = divmod(int(answer), _INDEX_SPAN)
     if index == 0:
         return None
     window = checks[index - 1].window_ms
@@ -91,12 +111,20 @@ def _redacted(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
+class _LoopSide(NamedTuple):
+    """What the async path uses on one event loop: the asyncio client and the hit pipe."""
+
+    client: Any
+    pipe: CommandPipe
+
+
 class RedisStore:
     """Windows in Redis, from a URL (clients built here) or from the host's ready clients.
 
     ``client``: a ``redis.Redis``; ``async_client``: a ``redis.asyncio.Redis``. With a URL, the
     async path gets a client per event loop. Without an async client, the async path runs the
-    sync client in a worker thread; without a sync client, the sync path cannot run.
+    sync client in a worker thread; without a sync client, the sync path cannot run. The async
+    hits of one event loop share one connection of the asyncio client's kind (``CommandPipe``).
     """
 
     name = "redis"
@@ -117,7 +145,7 @@ class RedisStore:
         self._client = client
         self._script = client.register_script(HIT_SCRIPT) if client is not None else None
         self._async_client = async_client
-        self._loop_scripts: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        self._loops: weakref.WeakKeyDictionary[Any, _LoopSide] = weakref.WeakKeyDictionary()
         self._down_until = 0.0
         self._lock = threading.Lock()
         self._pid = os.getpid()
@@ -155,21 +183,25 @@ class RedisStore:
             )
         if os.getpid() != self._pid:  # forked (gunicorn --preload): fresh connections
             self._pid = os.getpid()
-            self._loop_scripts = weakref.WeakKeyDictionary()
+            self._loops = weakref.WeakKeyDictionary()
         return self._script
 
-    def _async_script(self) -> Any | None:
-        """The script bound to this loop's client, or None: run the sync one in a thread."""
+    def _loop_side(self) -> _LoopSide | None:
+        """This event loop's client and pipe, or None: run the sync path in a thread."""
+        if os.getpid() != self._pid:  # forked: connections of the parent are not ours
+            self._pid = os.getpid()
+            self._loops = weakref.WeakKeyDictionary()
         loop = asyncio.get_running_loop()
-        script = self._loop_scripts.get(loop)
-        if script is None:
+        side = self._loops.get(loop)
+        if side is None:
             client = self._async_client
             if client is None and self.url is not None:
                 client = redis.asyncio.Redis.from_url(self.url, **_client_options(self.url))
             if client is None:
                 return None
-            script = self._loop_scripts[loop] = client.register_script(HIT_SCRIPT)
-        return script
+            pipe = CommandPipe(client.connection_pool, self.timeout_s)
+            side = self._loops[loop] = _LoopSide(client, pipe)
+        return side
 
     async def _bounded(self, call: Any) -> Any:
         """``call`` awaited within the timeout: clients built here time out on their sockets;
@@ -184,9 +216,8 @@ class RedisStore:
         """One EVALSHA: check and count every window."""
         self._ready()
         script = self._sync_script()
-        keys = [check.key for check in checks]
         try:
-            answer = script(keys=keys, args=_args(checks, member, now_ms))
+            answer = script(keys=_keys(checks), args=_args(checks, member, now_ms))
         except _FAILURES as error:
             raise self._failed(error) from None
         return _refusal(answer, checks)
@@ -194,15 +225,19 @@ class RedisStore:
     async def hit_async(
         self, checks: Sequence[Check], member: str, now_ms: int | None
     ) -> Refusal | None:
-        """``hit`` on the asyncio client, bounded by the timeout."""
+        """``hit`` on this loop's pipe (one shared connection), within the timeout."""
         self._ready()
-        script = self._async_script()
-        if script is None:
+        side = self._loop_side()
+        if side is None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(None, self.hit, checks, member, now_ms)
-        keys = [check.key for check in checks]
+        keys, args = _keys(checks), _args(checks, member, now_ms)
         try:
-            answer = await self._bounded(script(keys=keys, args=_args(checks, member, now_ms)))
+            try:
+                answer = await side.pipe.call(_hit_command(b"EVALSHA", _HIT_SHA, keys, args))
+            except redis.exceptions.NoScriptError:  # a new or flushed server: EVAL loads it
+                script = HIT_SCRIPT.encode()
+                answer = await side.pipe.call(_hit_command(b"EVAL", script, keys, args))
         except _FAILURES as error:
             raise self._failed(error) from None
         return _refusal(answer, checks)
@@ -223,13 +258,13 @@ class RedisStore:
     async def release_async(self, checks: Sequence[Check], member: str) -> None:
         """``release`` on the asyncio client."""
         self._ready()
-        script = self._async_script()
-        if script is None:
+        side = self._loop_side()
+        if side is None:
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(None, self.release, checks, member)
             return
         try:
-            async with script.registered_client.pipeline(transaction=False) as pipe:
+            async with side.client.pipeline(transaction=False) as pipe:
                 for check in checks:
                     pipe.zrem(check.key, member)
                 await self._bounded(pipe.execute())
