@@ -1,0 +1,139 @@
+"""CommandPipe on a real redis-server: own replies, error replies, deadlines, reconnects."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+import redis
+import redis.asyncio
+from redis_server import RedisServer
+
+from logto_connector_aliyun_sms.limits import Limiter, rules_from
+from logto_connector_aliyun_sms.limits.redis_pipe import CommandPipe, pack
+from logto_connector_aliyun_sms.limits.redis_store import RedisStore
+
+CONFIG = {
+    "accessKeyId": "LTAI5tTestKey",
+    "accessKeySecret": "s3cret-for-hashing",
+    "minSendIntervalSeconds": 60,
+    "maxMessagesPerCountryPerHour": 1000,
+}
+
+
+def pipe_for(url: str, timeout_s: float = 0.25) -> CommandPipe:
+    return CommandPipe(redis.asyncio.Redis.from_url(url).connection_pool, timeout_s)
+
+
+def test_pack_writes_resp_bulk_strings() -> None:
+    assert pack(b"ECHO", b"a b") == b"*2\r\n$4\r\nECHO\r\n$3\r\na b\r\n"
+    assert pack(b"GET", b"") == b"*2\r\n$3\r\nGET\r\n$0\r\n\r\n"
+
+
+async def test_every_sender_gets_its_own_reply(redis_url: str) -> None:
+    pipe = pipe_for(redis_url)
+    values = [f"value-{n}".encode() for n in range(300)]
+    replies = await asyncio.gather(*(pipe.call(pack(b"ECHO", value)) for value in values))
+    assert replies == values
+
+
+async def test_an_error_reply_reaches_only_its_sender(redis_url: str) -> None:
+    pipe = pipe_for(redis_url)
+    good, bad, after = await asyncio.gather(
+        pipe.call(pack(b"ECHO", b"before")),
+        pipe.call(pack(b"NO-SUCH-COMMAND")),
+        pipe.call(pack(b"ECHO", b"after")),
+        return_exceptions=True,
+    )
+    assert (good, after) == (b"before", b"after")
+    assert isinstance(bad, redis.ResponseError)
+    assert await pipe.call(pack(b"PING")) in (b"PONG", "PONG", True)
+
+
+async def test_a_cancelled_sender_leaves_the_others_their_replies(redis_url: str) -> None:
+    pipe = pipe_for(redis_url)
+    slow = asyncio.ensure_future(pipe.call(pack(b"ECHO", b"cancelled")))
+    await asyncio.sleep(0)
+    slow.cancel()
+    replies = await asyncio.gather(*(pipe.call(pack(b"ECHO", b"%d" % n)) for n in range(20)))
+    assert replies == [b"%d" % n for n in range(20)]
+    assert slow.cancelled()
+
+
+async def test_a_frozen_redis_fails_every_waiting_sender_within_the_deadline(
+    own_redis: RedisServer,
+) -> None:
+    pipe = pipe_for(own_redis.url, timeout_s=0.2)
+    assert await pipe.call(pack(b"ECHO", b"up")) == b"up"
+    own_redis.freeze()
+    try:
+        started = time.monotonic()
+        outcomes = await asyncio.gather(
+            *(pipe.call(pack(b"ECHO", b"x")) for _ in range(10)), return_exceptions=True
+        )
+        took = time.monotonic() - started
+    finally:
+        own_redis.thaw()
+    assert all(isinstance(outcome, redis.TimeoutError) for outcome in outcomes), outcomes
+    assert took < 1.0
+    assert await pipe.call(pack(b"ECHO", b"back")) == b"back"  # a fresh connection
+
+
+async def test_a_killed_connection_is_replaced_on_the_next_command(redis_url: str) -> None:
+    pipe = pipe_for(redis_url)
+    assert await pipe.call(pack(b"CLIENT", b"SETNAME", b"the-pipe")) in (b"OK", "OK", True)
+    admin = redis.Redis.from_url(redis_url)
+    assert admin.client_kill_filter(_type="normal", skipme=True) >= 1
+    outcome: Any = None
+    for _ in range(3):  # the close may be seen on the next command or the one after
+        try:
+            outcome = await pipe.call(pack(b"ECHO", b"again"))
+            break
+        except (redis.ConnectionError, OSError) as error:
+            outcome = error
+    assert outcome == b"again"
+
+
+async def test_redis_down_fails_fast_and_nothing_is_left_waiting(own_redis: RedisServer) -> None:
+    pipe = pipe_for(own_redis.url)
+    assert await pipe.call(pack(b"ECHO", b"up")) == b"up"
+    own_redis.stop()
+    try:
+        outcomes = [
+            await asyncio.gather(pipe.call(pack(b"ECHO", b"down")), return_exceptions=True)
+            for _ in range(3)
+        ]
+        assert all(isinstance(outcome[0], (redis.RedisError, OSError)) for outcome in outcomes)
+        assert not pipe._waiting
+    finally:
+        own_redis.start()
+    assert await pipe.call(pack(b"ECHO", b"back")) == b"back"
+
+
+async def test_async_hits_are_one_evalsha_each_on_one_connection(redis_url: str) -> None:
+    store = RedisStore(redis_url)
+    limiter = Limiter(store)
+    rules = rules_from(CONFIG)
+    await limiter.reserve_async(rules, "85268326300", 852)  # connects and loads the script
+    client = redis.Redis.from_url(redis_url)
+    client.config_resetstat()
+    before = client.info("stats")["total_connections_received"]
+    await asyncio.gather(
+        *(limiter.reserve_async(rules, f"852683263{n:02d}", 852) for n in range(1, 41))
+    )
+    calls = {name: value["calls"] for name, value in client.info("commandstats").items()}
+    assert calls["cmdstat_evalsha"] == 40
+    assert "cmdstat_eval" not in calls
+    assert client.info("stats")["total_connections_received"] == before  # no new connection
+
+
+async def test_async_noscript_fallback_after_a_script_flush(redis_url: str) -> None:
+    limiter = Limiter(RedisStore(redis_url))
+    rules = rules_from(CONFIG)
+    assert await limiter.reserve_async(rules, "85268326366", 852) is not None
+    redis.Redis.from_url(redis_url).script_flush()
+    assert await limiter.reserve_async(rules, "85268326377", 852) is not None  # EVAL loads it
+    with pytest.raises(Exception, match="minSendIntervalSeconds"):
+        await limiter.reserve_async(rules, "85268326377", 852)
