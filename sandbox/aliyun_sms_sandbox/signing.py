@@ -32,7 +32,12 @@ _AUTHORIZATION = re.compile(
 
 def percent(value: str) -> str:
     """RFC 3986 percent-encoding as Aliyun uses it (space ``%20``, ``*`` ``%2A``, ``~`` kept)."""
+    if _UNRESERVED.fullmatch(value):  # most names and values: nothing to encode
+        return value
     return quote(value, safe="~")
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 def canonical_query(pairs: Iterable[tuple[str, str]]) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import quote
 
+import pytest
 from alibabacloud_tea_openapi.utils import Utils
 from darabonba.request import DaraRequest
 
@@ -44,6 +46,13 @@ def test_rpc_v1_ignores_a_signature_param_and_depends_on_method() -> None:
 
 def test_percent_encoding_is_rfc3986() -> None:
     assert signing.percent("a b*c~d/é") == "a%20b%2Ac~d%2F%C3%A9"
+
+
+@pytest.mark.parametrize(
+    "value", ["", "SendSms", "2017-05-25", "a_b.c~d-e", "+8613800000000", "Ａ", "a\nb", "١٢"]
+)
+def test_the_unreserved_fast_path_encodes_as_quote_does(value: str) -> None:
+    assert signing.percent(value) == quote(value, safe="~")
     assert signing.canonical_query([("b", "2"), ("a", "x y"), ("c", "")]) == "a=x%20y&b=2&c="
 
 

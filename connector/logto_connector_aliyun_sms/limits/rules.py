@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import ipaddress
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 INTERVAL = "minSendIntervalSeconds"
@@ -88,8 +89,7 @@ def rules_from(config: Mapping[str, Any]) -> Rules:
 
 
 def _digest(rules: Rules, kind: str, value: str) -> str:
-    mac = hmac.new(rules.hash_key, f"{kind}:{value}".encode(), hashlib.sha256)
-    return mac.hexdigest()[:32]
+    return hmac.digest(rules.hash_key, f"{kind}:{value}".encode(), "sha256")[:16].hex()
 
 
 def _key(rules: Rules, kind: str, subject: str) -> str:
@@ -101,7 +101,11 @@ def ip_subject(ip: Any) -> str | None:
     """What a client IP is counted as: IPv4 per address, IPv6 per /64; None when absent."""
     if not isinstance(ip, str) or not ip.strip():
         return None
-    text = ip.strip()[:_MAX_IP_TEXT]
+    return _ip_subject(ip.strip()[:_MAX_IP_TEXT])
+
+
+@lru_cache(maxsize=1024)  # a pumping run comes from few addresses, again and again
+def _ip_subject(text: str) -> str:
     try:
         address = ipaddress.ip_address(text.split("%", 1)[0])
     except ValueError:
