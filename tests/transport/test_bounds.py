@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import tracemalloc
@@ -9,8 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from transport_helpers import Exchange, ok_answer, refused
+from transport_helpers import CONFIG, DATA, Exchange, ok_answer, refused
 
+import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorErrorCode as E
 
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -163,3 +165,28 @@ def test_an_answer_that_is_not_one_is_invalid_response(
     assert error.code is E.INVALID_RESPONSE
     assert error.data["maybeSent"] is True  # type: ignore[index]
     assert len(server.requests) == 1
+
+
+def _cookie_setter(exchange: Exchange) -> None:
+    while True:
+        exchange.read_request()
+        cookie = b"Set-Cookie: acw_tc=from-the-gateway; Path=/\r\n"
+        exchange.send(ok_answer().replace(b"\r\n\r\n", b"\r\n" + cookie + b"\r\n", 1))
+
+
+def test_a_cookie_set_by_the_server_is_never_sent_back(serve: Callable[..., Any]) -> None:
+    """As the SDK, which opens a fresh session per request: no state rides from send to send,
+    even on one kept-alive connection of one event loop's session."""
+    server = serve(_cookie_setter)
+    # a host name: cookies from a bare IP address are refused by cookie jars anyway
+    config = dict(CONFIG, endpoint=f"http://localhost:{server.port}")
+
+    async def two_sends() -> None:
+        await aliyun_sms.send_message_async(DATA, config)
+        await aliyun_sms.send_message_async(DATA, config)
+
+    asyncio.run(two_sends())
+    aliyun_sms.send_message(DATA, config)
+    aliyun_sms.send_message(DATA, config)
+    assert len(server.requests) == 4
+    assert all(b"cookie:" not in head.lower() for head in server.requests)

@@ -147,6 +147,7 @@ async def _session() -> _Entry:
     _forget_closed_loops()
     session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=POOL_SIZE, limit_per_host=POOL_SIZE),
+        cookie_jar=aiohttp.DummyCookieJar(),  # an API: no cookie is kept or sent back
         trust_env=False,
     )
     closer = _close_at_shutdown(session)
