@@ -11,7 +11,8 @@ import redis
 import redis.asyncio
 from redis_server import RedisServer
 
-from logto_connector_aliyun_sms.limits import Limiter, rules_from
+from logto_connector_aliyun_sms import limits
+from logto_connector_aliyun_sms.limits import Limiter, checks_for, rules_from
 from logto_connector_aliyun_sms.limits.redis_pipe import CommandPipe, pack
 from logto_connector_aliyun_sms.limits.redis_store import RedisStore
 
@@ -137,3 +138,26 @@ async def test_async_noscript_fallback_after_a_script_flush(redis_url: str) -> N
     assert await limiter.reserve_async(rules, "85268326377", 852) is not None  # EVAL loads it
     with pytest.raises(Exception, match="minSendIntervalSeconds"):
         await limiter.reserve_async(rules, "85268326377", 852)
+
+
+async def test_a_hit_waits_as_long_as_the_clients_socket_timeout(own_redis: RedisServer) -> None:
+    rules = rules_from(CONFIG)
+    url_store = RedisStore(own_redis.url + "?socket_timeout=0.6")
+    quick_host = redis.asyncio.Redis.from_url(own_redis.url, socket_timeout=0.1)
+    slow_host = redis.asyncio.Redis.from_url(own_redis.url, socket_timeout=30)
+    stores = [url_store, RedisStore(async_client=quick_host), RedisStore(async_client=slow_host)]
+    for n, store in enumerate(stores):  # connected before Redis stops answering
+        await Limiter(store).reserve_async(rules, f"8526832630{n}", 852)
+    own_redis.freeze()
+    try:
+        took = []
+        for store in stores:
+            started = time.monotonic()
+            with pytest.raises(limits.StoreUnavailable):
+                await store.hit_async(checks_for(rules, "85268326311", 852, None), "m", None)
+            took.append(time.monotonic() - started)
+    finally:
+        own_redis.thaw()
+    assert 0.6 <= took[0] < 1.0  # the URL's socket_timeout
+    assert 0.1 <= took[1] < 0.25  # the host's own, shorter than the store's
+    assert 0.5 <= took[2] < 0.9  # the host's is long: twice the store's 0.25 s

@@ -199,9 +199,17 @@ class RedisStore:
                 client = redis.asyncio.Redis.from_url(self.url, **_client_options(self.url))
             if client is None:
                 return None
-            pipe = CommandPipe(client.connection_pool, self.timeout_s)
+            pipe = CommandPipe(client.connection_pool, self._deadline_s(client))
             side = self._loops[loop] = _LoopSide(client, pipe)
         return side
+
+    def _deadline_s(self, client: Any) -> float:
+        """How long a hit may wait: the client's socket timeout (a URL's, 0.25 s unless it says
+        otherwise); a host's client at most twice ``timeout_s`` (its own may be long)."""
+        own = client.connection_pool.connection_kwargs.get("socket_timeout")
+        if self._async_client is None and own:
+            return float(own)
+        return min(float(own or "inf"), self.timeout_s * 2)
 
     async def _bounded(self, call: Any) -> Any:
         """``call`` awaited within the timeout: clients built here time out on their sockets;
