@@ -161,3 +161,14 @@ async def test_a_hit_waits_as_long_as_the_clients_socket_timeout(own_redis: Redi
     assert 0.6 <= took[0] < 1.0  # the URL's socket_timeout
     assert 0.1 <= took[1] < 0.25  # the host's own, shorter than the store's
     assert 0.5 <= took[2] < 0.9  # the host's is long: twice the store's 0.25 s
+
+
+async def test_the_commands_of_one_loop_turn_reach_redis_in_one_write(redis_url: str) -> None:
+    pipe = pipe_for(redis_url)
+    assert await pipe.call(pack(b"PING")) in (b"PONG", "PONG", True)  # connected
+    admin = redis.Redis.from_url(redis_url)
+    before = admin.info("stats")["total_reads_processed"]
+    replies = await asyncio.gather(*(pipe.call(pack(b"ECHO", b"%d" % n)) for n in range(50)))
+    reads = admin.info("stats")["total_reads_processed"] - before
+    assert replies == [b"%d" % n for n in range(50)]
+    assert reads <= 4  # the admin's own INFO and one or two reads of the pipe, never 50
