@@ -172,3 +172,17 @@ async def test_the_commands_of_one_loop_turn_reach_redis_in_one_write(redis_url:
     reads = admin.info("stats")["total_reads_processed"] - before
     assert replies == [b"%d" % n for n in range(50)]
     assert reads <= 4  # the admin's own INFO and one or two reads of the pipe, never 50
+
+
+@pytest.mark.parametrize("options", [{"decode_responses": True}, {"protocol": 3}, {"db": 3}])
+async def test_a_host_client_of_any_kind_counts_in_its_own_database(
+    redis_url: str, options: dict[str, Any]
+) -> None:
+    host = redis.asyncio.Redis.from_url(redis_url, **options)
+    limiter = Limiter(RedisStore(async_client=host))
+    rules = rules_from(CONFIG)
+    assert await limiter.reserve_async(rules, "85268326366", 852) is not None
+    with pytest.raises(Exception, match="minSendIntervalSeconds"):
+        await limiter.reserve_async(rules, "85268326366", 852)
+    keys = await host.keys("aliyun-sms:*")
+    assert len(keys) == 2  # the interval and the country windows, in the client's database
