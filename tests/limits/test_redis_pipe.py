@@ -186,3 +186,31 @@ async def test_a_host_client_of_any_kind_counts_in_its_own_database(
         await limiter.reserve_async(rules, "85268326366", 852)
     keys = await host.keys("aliyun-sms:*")
     assert len(keys) == 2  # the interval and the country windows, in the client's database
+
+
+def named_connections(admin: redis.Redis, name: str, expected: int) -> int:
+    """How many connections carry ``name``, once that settles on ``expected`` (3 s at most)."""
+    deadline = time.monotonic() + 3
+    while True:
+        count = sum(1 for client in admin.client_list() if client["name"] == name)
+        if count == expected or time.monotonic() > deadline:
+            return count
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("whose", ["built from the URL", "the host's"])
+def test_each_event_loop_closes_its_connections_when_it_ends(redis_url: str, whose: str) -> None:
+    admin = redis.Redis.from_url(redis_url)
+    url = f"{redis_url}?client_name=limits-{whose[:3]}"
+    name = f"limits-{whose[:3]}"
+    host = None if whose == "built from the URL" else redis.asyncio.Redis.from_url(url)
+    store = RedisStore(url if host is None else None, async_client=host)
+    rules = rules_from(CONFIG)
+
+    async def one_send(n: int) -> None:
+        assert await Limiter(store).reserve_async(rules, f"8526832640{n}", 852) is not None
+        assert named_connections(admin, name, 1) == 1  # this loop's, while it runs
+
+    for n in range(4):  # four event loops, one after the other, as four asyncio.run calls
+        asyncio.run(one_send(n))
+    assert named_connections(admin, name, 0) == 0

@@ -130,9 +130,12 @@ class CommandPipe:
 
     def _broken(self, connection: Any, error: BaseException) -> None:
         """Fail every waiting send and start over on a fresh connection (once per connection)."""
-        if connection is not self._connection:
-            return
-        self._connection = self._new_connection()
+        if connection is self._connection:
+            self._start(self._detach(error).disconnect(nowait=True))
+
+    def _detach(self, error: BaseException) -> Any:
+        """Fail every waiting send; the next command opens a fresh connection. The old one."""
+        connection, self._connection = self._connection, self._new_connection()
         self._outbox = []
         waiting, self._waiting = self._waiting, deque()
         for reply, _ in waiting:
@@ -141,4 +144,12 @@ class CommandPipe:
         reader, self._reader = self._reader, None
         if reader is not None and reader is not asyncio.current_task():
             reader.cancel()
-        self._start(connection.disconnect(nowait=True))
+        return connection
+
+    async def close(self) -> None:
+        """Close the connection (its event loop is ending); a later command opens a new one."""
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
+        closed = redis.ConnectionError("the limits connection was closed with its event loop")
+        await self._detach(closed).disconnect(nowait=True)

@@ -15,7 +15,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
@@ -116,6 +116,18 @@ class _LoopSide(NamedTuple):
 
     client: Any
     pipe: CommandPipe
+    closer: AsyncGenerator[None, None]  # closes them when the loop shuts down
+
+
+async def _close_at_shutdown(pipe: CommandPipe, owned: Any) -> AsyncGenerator[None, None]:
+    """Iterated once, so the loop knows it: ``asyncio.run`` closes it (and so ``pipe``, and the
+    client built here, never the host's) when it shuts the loop down."""
+    try:
+        yield
+    finally:
+        await pipe.close()
+        if owned is not None:
+            await owned.aclose()
 
 
 class RedisStore:
@@ -186,7 +198,7 @@ class RedisStore:
             self._loops = weakref.WeakKeyDictionary()
         return self._script
 
-    def _loop_side(self) -> _LoopSide | None:
+    async def _loop_side(self) -> _LoopSide | None:
         """This event loop's client and pipe, or None: run the sync path in a thread."""
         if os.getpid() != self._pid:  # forked: connections of the parent are not ours
             self._pid = os.getpid()
@@ -200,7 +212,10 @@ class RedisStore:
             if client is None:
                 return None
             pipe = CommandPipe(client.connection_pool, self._deadline_s(client))
-            side = self._loops[loop] = _LoopSide(client, pipe)
+            owned = client if self._async_client is None else None
+            closer = _close_at_shutdown(pipe, owned)
+            side = self._loops[loop] = _LoopSide(client, pipe, closer)
+            await closer.__anext__()  # runs to its yield at once: no other hit slips in
         return side
 
     def _deadline_s(self, client: Any) -> float:
@@ -235,7 +250,7 @@ class RedisStore:
     ) -> Refusal | None:
         """``hit`` on this loop's pipe (one shared connection), within the timeout."""
         self._ready()
-        side = self._loop_side()
+        side = await self._loop_side()
         if side is None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(None, self.hit, checks, member, now_ms)
@@ -266,7 +281,7 @@ class RedisStore:
     async def release_async(self, checks: Sequence[Check], member: str) -> None:
         """``release`` on the asyncio client."""
         self._ready()
-        side = self._loop_side()
+        side = await self._loop_side()
         if side is None:
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(None, self.release, checks, member)
