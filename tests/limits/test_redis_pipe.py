@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -24,8 +25,21 @@ CONFIG = {
 }
 
 
-def pipe_for(url: str, timeout_s: float = 0.25) -> CommandPipe:
-    return CommandPipe(redis.asyncio.Redis.from_url(url).connection_pool, timeout_s)
+PipeFor = Callable[..., CommandPipe]
+
+
+@pytest.fixture
+async def pipe_for() -> AsyncIterator[PipeFor]:
+    """Pipes to a URL (``timeout_s``: 0.25 unless given), closed after the test."""
+    made: list[CommandPipe] = []
+
+    def make(url: str, timeout_s: float = 0.25) -> CommandPipe:
+        made.append(CommandPipe(redis.asyncio.Redis.from_url(url).connection_pool, timeout_s))
+        return made[-1]
+
+    yield make
+    for pipe in made:
+        await pipe.close()
 
 
 def test_pack_writes_resp_bulk_strings() -> None:
@@ -33,14 +47,14 @@ def test_pack_writes_resp_bulk_strings() -> None:
     assert pack(b"GET", b"") == b"*2\r\n$3\r\nGET\r\n$0\r\n\r\n"
 
 
-async def test_every_sender_gets_its_own_reply(redis_url: str) -> None:
+async def test_every_sender_gets_its_own_reply(redis_url: str, pipe_for: PipeFor) -> None:
     pipe = pipe_for(redis_url)
     values = [f"value-{n}".encode() for n in range(300)]
     replies = await asyncio.gather(*(pipe.call(pack(b"ECHO", value)) for value in values))
     assert replies == values
 
 
-async def test_an_error_reply_reaches_only_its_sender(redis_url: str) -> None:
+async def test_an_error_reply_reaches_only_its_sender(redis_url: str, pipe_for: PipeFor) -> None:
     pipe = pipe_for(redis_url)
     good, bad, after = await asyncio.gather(
         pipe.call(pack(b"ECHO", b"before")),
@@ -53,7 +67,9 @@ async def test_an_error_reply_reaches_only_its_sender(redis_url: str) -> None:
     assert await pipe.call(pack(b"PING")) in (b"PONG", "PONG", True)
 
 
-async def test_a_cancelled_sender_leaves_the_others_their_replies(redis_url: str) -> None:
+async def test_a_cancelled_sender_leaves_the_others_their_replies(
+    redis_url: str, pipe_for: PipeFor
+) -> None:
     pipe = pipe_for(redis_url)
     slow = asyncio.ensure_future(pipe.call(pack(b"ECHO", b"cancelled")))
     await asyncio.sleep(0)
@@ -64,7 +80,7 @@ async def test_a_cancelled_sender_leaves_the_others_their_replies(redis_url: str
 
 
 async def test_a_frozen_redis_fails_every_waiting_sender_within_the_deadline(
-    own_redis: RedisServer,
+    own_redis: RedisServer, pipe_for: PipeFor
 ) -> None:
     pipe = pipe_for(own_redis.url, timeout_s=0.2)
     assert await pipe.call(pack(b"ECHO", b"up")) == b"up"
@@ -82,7 +98,9 @@ async def test_a_frozen_redis_fails_every_waiting_sender_within_the_deadline(
     assert await pipe.call(pack(b"ECHO", b"back")) == b"back"  # a fresh connection
 
 
-async def test_a_killed_connection_is_replaced_on_the_next_command(redis_url: str) -> None:
+async def test_a_killed_connection_is_replaced_on_the_next_command(
+    redis_url: str, pipe_for: PipeFor
+) -> None:
     pipe = pipe_for(redis_url)
     assert await pipe.call(pack(b"CLIENT", b"SETNAME", b"the-pipe")) in (b"OK", "OK", True)
     admin = redis.Redis.from_url(redis_url)
@@ -97,7 +115,9 @@ async def test_a_killed_connection_is_replaced_on_the_next_command(redis_url: st
     assert outcome == b"again"
 
 
-async def test_redis_down_fails_fast_and_nothing_is_left_waiting(own_redis: RedisServer) -> None:
+async def test_redis_down_fails_fast_and_nothing_is_left_waiting(
+    own_redis: RedisServer, pipe_for: PipeFor
+) -> None:
     pipe = pipe_for(own_redis.url)
     assert await pipe.call(pack(b"ECHO", b"up")) == b"up"
     own_redis.stop()
@@ -163,7 +183,9 @@ async def test_a_hit_waits_as_long_as_the_clients_socket_timeout(own_redis: Redi
     assert 0.5 <= took[2] < 0.9  # the host's is long: twice the store's 0.25 s
 
 
-async def test_the_commands_of_one_loop_turn_reach_redis_in_one_write(redis_url: str) -> None:
+async def test_the_commands_of_one_loop_turn_reach_redis_in_one_write(
+    redis_url: str, pipe_for: PipeFor
+) -> None:
     pipe = pipe_for(redis_url)
     assert await pipe.call(pack(b"PING")) in (b"PONG", "PONG", True)  # connected
     admin = redis.Redis.from_url(redis_url)
@@ -185,6 +207,7 @@ async def test_a_host_client_of_any_kind_counts_in_its_own_database(
     with pytest.raises(Exception, match="minSendIntervalSeconds"):
         await limiter.reserve_async(rules, "85268326366", 852)
     keys = await host.keys("aliyun-sms:*")
+    await host.aclose()  # the host's client: the host closes it
     assert len(keys) == 2  # the interval and the country windows, in the client's database
 
 
