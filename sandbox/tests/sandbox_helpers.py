@@ -28,6 +28,18 @@ SIGN_IN_INTL = "SMS_900000101"  # default international SignIn template
 Send = Callable[..., models.SendSmsResponseBody]
 
 
+def sign_in_request(**changes: str) -> models.SendSmsRequest:
+    """The usual SendSms: code 1234 to 13812345678 with the default signature and SignIn template;
+    ``changes`` are SendSmsRequest fields (``sign_name=...``, ``template_param=...``)."""
+    fields = {
+        "phone_numbers": "13812345678",
+        "sign_name": SIGN,
+        "template_code": SIGN_IN,
+        "template_param": '{"code":"1234"}',
+    }
+    return models.SendSmsRequest(**{**fields, **changes})
+
+
 def make_client(
     sb: Sandbox, key: str | None = None, secret: str | None = None, **extra: Any
 ) -> Client:

@@ -7,7 +7,6 @@ import urllib.parse
 from datetime import timedelta
 
 import pytest
-from alibabacloud_dysmsapi20170525 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
 from darabonba.runtime import ExtendsParameters, RuntimeOptions
 from sandbox_helpers import (
@@ -18,16 +17,12 @@ from sandbox_helpers import (
     logto_signed_form,
     make_client,
     raw_request,
+    sign_in_request,
 )
 
 from aliyun_sms_sandbox import Sandbox
 
-REQUEST = models.SendSmsRequest(
-    phone_numbers="13812345678",
-    sign_name=SIGN,
-    template_code=SIGN_IN,
-    template_param='{"code":"1234"}',
-)
+REQUEST = sign_in_request()
 API = {
     "PhoneNumbers": "13812345678",
     "SignName": SIGN,

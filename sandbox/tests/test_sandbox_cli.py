@@ -17,7 +17,7 @@ import pytest
 from alibabacloud_dysmsapi20170525 import models
 from alibabacloud_dysmsapi20170525.client import Client
 from alibabacloud_tea_openapi.models import Config
-from sandbox_helpers import SIGN, SIGN_IN, make_client
+from sandbox_helpers import SIGN, SIGN_IN, make_client, sign_in_request
 
 from aliyun_sms_sandbox import Sandbox, cli
 from logto_connector_aliyun_sms.cli import main
@@ -61,12 +61,7 @@ def test_cli_serves_logs_and_stops_cleanly(stop: signal.Signals) -> None:
                 protocol="http",
             )
         )
-        request = models.SendSmsRequest(
-            phone_numbers="13812345678",
-            sign_name=SIGN,
-            template_code=SIGN_IN,
-            template_param='{"code":"1234"}',
-        )
+        request = sign_in_request()
         assert client.send_sms(request).body.code == "OK"
         assert client.send_sms(request).body.code == "isv.BUSINESS_LIMIT_CONTROL"
         assert proc.stdout is not None
@@ -99,12 +94,7 @@ def test_cli_quiet_with_seed(tmp_path: Path) -> None:
                 protocol="http",
             )
         )
-        request = models.SendSmsRequest(
-            phone_numbers="13812345678",
-            sign_name="CLI Co",
-            template_code=SIGN_IN,
-            template_param='{"code":"1234"}',
-        )
+        request = sign_in_request(sign_name="CLI Co")
         assert client.send_sms(request).body.code == "OK"
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=10)
@@ -224,12 +214,7 @@ def test_a_failing_request_watcher_does_not_fail_the_request(
         raise OSError(32, "Broken pipe")
 
     with Sandbox(on_request=watcher) as sb:
-        request = models.SendSmsRequest(
-            phone_numbers="13812345678",
-            sign_name=SIGN,
-            template_code=SIGN_IN,
-            template_param='{"code":"1234"}',
-        )
+        request = sign_in_request()
         assert make_client(sb).send_sms(request).body.code == "OK"
         assert len(sb.messages) == 1
     assert "on_request callback failed" in caplog.text

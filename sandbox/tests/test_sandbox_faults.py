@@ -18,16 +18,11 @@ from alibabacloud_tea_openapi.exceptions import (
 )
 from darabonba.exceptions import UnretryableException
 from darabonba.runtime import RuntimeOptions
-from sandbox_helpers import SIGN, SIGN_IN, china_day, raw_request
+from sandbox_helpers import china_day, raw_request, sign_in_request
 
 from aliyun_sms_sandbox import Sandbox
 
-REQUEST = models.SendSmsRequest(
-    phone_numbers="13812345678",
-    sign_name=SIGN,
-    template_code=SIGN_IN,
-    template_param='{"code":"1234"}',
-)
+REQUEST = sign_in_request()
 Call = Callable[..., Any]
 
 

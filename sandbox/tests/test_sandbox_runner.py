@@ -12,8 +12,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from alibabacloud_dysmsapi20170525 import models
-from sandbox_helpers import SIGN, SIGN_IN, acs3_headers, make_client
+from sandbox_helpers import SIGN, SIGN_IN, acs3_headers, make_client, sign_in_request
 
 from aliyun_sms_sandbox import AsyncSandbox, Sandbox, SandboxExposedWarning
 from logto_connector_aliyun_sms import send_message
@@ -86,12 +85,7 @@ def test_reset_keeps_the_server_running(sb: Sandbox) -> None:
     assert not sb.clock.frozen
     client = make_client(sb)
     started = time.monotonic()
-    request = models.SendSmsRequest(
-        phone_numbers="13812345678",
-        sign_name=SIGN,
-        template_code=SIGN_IN,
-        template_param='{"code":"1234"}',
-    )
+    request = sign_in_request()
     assert client.send_sms(request).body.code == "OK"
     assert time.monotonic() - started < 0.5
     assert sb.clear_messages() == 1
@@ -102,12 +96,7 @@ async def test_async_sandbox_in_the_current_loop() -> None:
         assert sb.port != 0
         assert sb.state.sign_name == "Logto Sandbox"
         client = make_client(sb)  # type: ignore[arg-type]
-        request = models.SendSmsRequest(
-            phone_numbers="13812345678",
-            sign_name="Async Co",
-            template_code=SIGN_IN,
-            template_param='{"code":"9876"}',
-        )
+        request = sign_in_request(sign_name="Async Co", template_param='{"code":"9876"}')
         body = (await client.send_sms_async(request)).body
         assert body.code == "OK"
         assert sb.messages[0]["Content"].startswith("【Async Co】")

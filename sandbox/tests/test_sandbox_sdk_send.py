@@ -9,7 +9,7 @@ import pytest
 from alibabacloud_dysmsapi20170525 import models
 from alibabacloud_dysmsapi20170525.client import Client
 from alibabacloud_tea_openapi.exceptions import ClientException
-from sandbox_helpers import SIGN, SIGN_IN, SIGN_IN_INTL, Send, make_client
+from sandbox_helpers import SIGN, SIGN_IN, SIGN_IN_INTL, Send, make_client, sign_in_request
 
 from aliyun_sms_sandbox import Sandbox
 
@@ -202,12 +202,7 @@ def test_balance_and_daily_quota(sb: Sandbox, send: Send) -> None:
 def test_other_accounts_have_their_own_books(sb: Sandbox) -> None:
     sb.add_account("LTAI-second", "second-secret", balance=0)
     other = make_client(sb, key="LTAI-second", secret="second-secret")
-    request = models.SendSmsRequest(
-        phone_numbers="13812345678",
-        sign_name=SIGN,
-        template_code=SIGN_IN,
-        template_param='{"code":"1234"}',
-    )
+    request = sign_in_request()
     assert other.send_sms(request).body.code == "isv.AMOUNT_NOT_ENOUGH"
     sb.add_account("LTAI-second", "second-secret", balance=5)
     assert asyncio.run(other.send_sms_async(request)).body.code == "OK"
