@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..metadata import METADATA, metadata_for, resolve_language
+from ..texts import METADATA, metadata_for, resolve_language
 from ._output import EXIT_OK, PROG, Output, UsageError, exit_codes_help
 
 NAME = "metadata"

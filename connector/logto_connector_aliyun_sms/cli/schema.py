@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._schema import CONFIG_SCHEMA
+from ..config import CONFIG_SCHEMA
 from ._output import EXIT_OK, PROG, Output, exit_codes_help
 
 NAME = "schema"

@@ -20,10 +20,10 @@ from typing import Any, cast
 
 from aiohttp import web
 
-from .._form_texts import form_texts, pick
-from ..config_report import check_config
+from ..config import check_config
 from ..kit import AliyunSmsConfig, ConnectorError, SendMessageData
-from ..metadata import METADATA, metadata_for, resolve_language
+from ..texts import METADATA, metadata_for, resolve_language
+from ..texts.form_texts import form_texts, pick
 from .store import MASK, ConfigStore
 
 HERE = Path(__file__).resolve().parent

@@ -1,16 +1,9 @@
-"""The connector config: the shipped JSON Schema and ``validate_config``.
+"""``validate_config``: a config checked against the shipped JSON Schema (``jsonschema``), with
+defaults applied; every problem listed by path, in words that never quote the config's values.
 
-``validate_config`` has two paths that give the same verdict:
-
-* a fast path, a hand-written check of exactly the schema's rules on plain JSON types, which
-  builds the result with defaults applied in the same pass (a few microseconds);
-* when the fast path does not accept a config, the full JSON Schema validator (``jsonschema``,
-  imported then), which decides and lists every problem with its path.
-
-The fast path (``_fast_config``) only ever *accepts*; anything it is unsure of (a failure, a
-``str`` subclass, an integral float) goes to the validator, so the schema file (``_schema``)
-stays the single authority. The tests
-check both paths against the same cases, and the cases against Ajv.
+The schema file is the single authority: the same file serves admin tools in other languages
+(the tests check the verdicts against Ajv). Sends validate once per distinct config (see
+``prepared``), so this path is not on a send's hot path.
 """
 
 from __future__ import annotations
@@ -22,8 +15,8 @@ from functools import lru_cache
 from itertools import chain, islice
 from typing import Any, cast
 
-from ._fast_config import fast_validate
-from ._schema import (
+from ..kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode
+from .schema import (
     CONFIG_SCHEMA,
     DEFAULT_TEMPLATE_TYPE,
     INT_KEYS,
@@ -31,9 +24,9 @@ from ._schema import (
     NULLABLE,
     REQUIRED_USAGE_TYPES,
     STRING_KEYS,
+    TEXT_PATTERN,
     depth_ok,
 )
-from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode
 
 MAX_CONFIG_TEXT = 1 << 20
 """A config given as JSON text (``str`` or ``bytes``) is at most 1 MiB."""
@@ -76,6 +69,10 @@ _TYPE_NAMES = {
     "integer": "an integer",
     "number": "a number",
 }
+_TEXT_HINT = (
+    "must not contain control characters (line breaks, tabs, other C0/C1 codes, DEL) or lone "
+    "surrogates"
+)
 _PATTERN_HINTS = {
     "endpoint": "must be a host, host:port or URL without a path; http:// only for loopback "
     "addresses",
@@ -113,13 +110,12 @@ def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
     if kind in ("contains", "const") and path == ["templates"]:
         return  # reported once, naming every missing usage type, by the caller
     if kind == "oneOf" and path[-1:] == ["templateCode"]:
-        if isinstance(error.instance, dict):
-            # The object form was meant: report its own problems (templateCode.china, ...).
+        if isinstance(error.instance, (dict, str)):
+            # The form meant (the object: templateCode.china, ...; or the string) says what.
+            meant = 1 if isinstance(error.instance, dict) else 0
             for sub in error.context:
-                if list(sub.schema_path)[:1] == [1]:
+                if list(sub.schema_path)[:1] == [meant]:
                     yield from _explain(sub)
-        elif isinstance(error.instance, str):
-            yield path, "must not be empty"
         else:
             yield path, "must be a non-empty string or an object {china, overseas}"
         return
@@ -145,6 +141,8 @@ def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
         yield path, f"must be at most {error.validator_value}"
     elif kind == "uniqueItems":
         yield path, "must not repeat a value"
+    elif kind == "pattern" and error.validator_value == TEXT_PATTERN:
+        yield path, _TEXT_HINT
     elif kind == "pattern":
         key = next((p for p in reversed(path) if isinstance(p, str)), "")
         yield path, _PATTERN_HINTS.get(key, "does not have the expected form")
@@ -223,16 +221,11 @@ def validate_config(config: Any) -> AliyunSmsConfig:
     if not isinstance(config, dict):
         raise _invalid(f"config must be a JSON object, not {_json_type(config)}")
     config = without_blank_options(config)
-    fast = fast_validate(config)
-    if fast is not None:
-        return fast
     if not depth_ok(config):
         raise _invalid(f"config is nested deeper than {MAX_DEPTH} levels")
-    found, missing, truncated = config_problems(config)
-    if not found and not missing:
-        if not _validator().is_valid(config):  # pragma: no cover - defence in depth
-            raise _invalid("Invalid config")
+    if _validator().is_valid(config) and not any(_non_finite(config)):
         return _with_defaults(config)
+    found, missing, truncated = config_problems(config)
     errors = [{"path": _path_text(path), "message": message} for path, message in found]
     texts = [f"{e['path']} {e['message']}" for e in errors]
     if missing:

@@ -12,12 +12,12 @@ import threading
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
-from ._sdk import ClientKey, SdkClient, client_for, client_key
-from .config import validate_config
-from .endpoint import Endpoint, parse_endpoint
-from .guards import allowed_countries
-from .kit import AliyunSmsConfig, Template
-from .limits.rules import Rules, rules_from
+from .._sdk import ClientKey, SdkClient, client_for, client_key
+from ..inputs.countries import allowed_countries
+from ..inputs.endpoint import Endpoint, parse_endpoint
+from ..kit import AliyunSmsConfig, Template
+from ..limits.rules import Rules, rules_from
+from .validate import validate_config
 
 MAX_PREPARED = 64
 """Distinct configs remembered (least recently prepared forgotten first)."""
