@@ -81,7 +81,7 @@ def resolve_language(tag: str) -> str:
     ``zh-Hans``/``zh-SG`` -> ``zh-CN``, ``zh-Hant``/``zh-HK`` -> ``zh-TW``, ``pt-BR`` -> ``en``.
     The supported languages are those of ``METADATA["name"]``.
     """
-    known: list[str] = list(form_texts()["connector"]["name"])
+    known: list[str] = list(METADATA["name"])
     subtags = str(tag).strip().lower().replace("_", "-").split("-")
     for candidate in known:
         if candidate.lower() == "-".join(subtags):
