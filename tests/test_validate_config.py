@@ -500,3 +500,27 @@ def test_a_template_type_of_the_wrong_kind_is_one_problem(value: Any) -> None:
     assert error.data["errors"] == [
         {"path": "templates[0].type", "message": "must be one of 0, 1, 2, 6, 7"}
     ]
+
+
+def test_the_validator_reads_the_schema_without_references() -> None:
+    """References are resolved once, at load: each is its target (beside other keywords, under
+    allOf); one that leads back into itself, or outside $defs, stays a reference."""
+    from logto_connector_aliyun_sms.config.validate import _dereferenced
+
+    defs = {"text": {"type": "string"}, "tree": {"items": {"$ref": "#/$defs/tree"}}}
+    schema = {
+        "properties": {
+            "a": {"$ref": "#/$defs/text"},
+            "b": {"$ref": "#/$defs/text", "minLength": 1},
+            "c": {"$ref": "#/$defs/tree"},
+            "d": {"$ref": "other.json"},
+        }
+    }
+    assert _dereferenced(schema, defs, ()) == {
+        "properties": {
+            "a": {"type": "string"},
+            "b": {"minLength": 1, "allOf": [{"type": "string"}]},
+            "c": {"items": {"$ref": "#/$defs/tree"}},
+            "d": {"$ref": "other.json"},
+        }
+    }
