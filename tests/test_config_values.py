@@ -151,6 +151,39 @@ async def test_nothing_leaves_on_the_async_path(aliyun_sms_sandbox: Any) -> None
     assert len(sb.requests) == before
 
 
+# --- hostile data: refused, or carried as data (escaped JSON), never as protocol -------------
+
+
+def test_a_to_with_a_line_break_is_refused(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    before = len(sb.requests)
+    data = {"to": "13812345678\r\nX-Injected: yes", "type": "SignIn", "payload": {"code": "1"}}
+    with pytest.raises(ConnectorError) as caught:
+        aliyun_sms.send_message(data, sb.connector_config())
+    assert caught.value.code is ConnectorErrorCode.INVALID_REQUEST_PARAMETERS
+    assert len(sb.requests) == before
+
+
+def test_hostile_type_and_payload_travel_as_data(aliyun_sms_sandbox: Any) -> None:
+    """``type`` only picks a template (an unknown one: Generic, as in Logto); payload values and
+    keys become escaped JSON in TemplateParam, whatever bytes they hold."""
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    payload = {"code": "12\r\n34\t\x00\x7f\x85", "\ud800key": "x\udfff", "locale": "en\n"}
+    data = {"to": "13812345678", "type": "SignIn\r\nX-Injected: yes", "payload": payload}
+    before = len(sb.requests)
+    with pytest.raises(ConnectorError) as caught:  # Aliyun answers: such a code is no code
+        aliyun_sms.send_message(data, config)
+    assert caught.value.data is not None
+    assert caught.value.data["Code"] == "isv.PARAM_LENGTH_LIMIT"
+    (request,) = sb.requests[before:]
+    generic = next(t for t in config["templates"] if t["usageType"] == "Generic")
+    assert request["params"]["TemplateCode"] == generic["templateCode"]["china"]
+    expected = '{"code":"12\\r\\n34\\t\\u0000\x7f\x85","\\ud800key":"x\\udfff"}'
+    assert request["params"]["TemplateParam"] == expected
+    assert "X-Injected" not in json.dumps(request)
+
+
 # --- the property: only ConnectorError, and the secret nowhere ------------------------------------
 
 MARK = "qZ7sEcReTmArK"
