@@ -160,3 +160,22 @@ def test_the_extra_alone_fails_as_the_readme_says(tmp_path: Path) -> None:
     done = _sh(f"pip install --dry-run '{ROOT}[sandbox]'", tmp_path, env)
     assert done.returncode != 0
     assert "No matching distribution found for logto-aliyun-sms-sandbox" in done.stderr
+
+
+def test_docs_install_lines_are_the_readmes() -> None:
+    """A docs block marked as run by this file holds only install lines the README's blocks have."""
+    from _docblocks import pages
+
+    readme = {line for block in install_blocks() for line in pip_lines(block)}
+    marked = [
+        block
+        for page in pages()
+        if page != README
+        for block in blocks_of(page)
+        if block.not_run and "tests/test_install.py" in block.not_run
+    ]
+    assert len(marked) >= 6, [block.where for block in marked]  # sandbox.md and integration.md
+    for block in marked:
+        lines = pip_lines(block)
+        assert lines, block.where
+        assert set(lines) <= readme, f"{block.where}: {set(lines) - readme}"
