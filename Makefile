@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JS     := tests/js
 
-.PHONY: install test lint typecheck pytest demo bench sandbox clean
+.PHONY: install test lint typecheck pytest demo bench sandbox dist clean
 
 install: $(STAMP)
 
@@ -44,6 +44,13 @@ bench: $(STAMP)
 
 sandbox: $(STAMP)
 	$(BIN)/aliyun-sms sandbox
+
+# both wheels, the connector's and the sandbox's, into $(DIST) (what the README installs from)
+DIST ?= dist
+dist: $(STAMP)
+	rm -f $(DIST)/logto_connector_aliyun_sms-*.whl $(DIST)/logto_aliyun_sms_sandbox-*.whl
+	$(BIN)/python -m build --wheel --outdir $(DIST) .
+	$(BIN)/python -m build --wheel --outdir $(DIST) sandbox
 
 clean:
 	rm -rf $(VENV) $(JS)/node_modules dist build .coverage .pytest_cache .mypy_cache .ruff_cache
