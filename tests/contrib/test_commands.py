@@ -63,7 +63,9 @@ def test_django_a_bad_config_is_exit_3_with_each_path(
     assert django_site.access_key_secret not in err
 
 
-def test_django_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str], django_db: None) -> None:
+def test_django_help_lists_the_exit_codes(
+    capsys: pytest.CaptureFixture[str], django_db: None
+) -> None:
     from django.core.management import call_command
 
     with pytest.raises(SystemExit):
