@@ -217,3 +217,22 @@ def test_calls_are_refused_clearly() -> None:
 
     with pytest.raises(VoiceNotSupported, match="cannot place voice calls"):
         Gateway().make_call(device=None, token="123456")
+
+
+def test_a_rate_limit_while_setting_up_shows_in_the_projects_base_template(
+    django_site: Any,
+) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.create_user("li", password=PASSWORD)
+    first = Client()
+    first.force_login(user)
+    _setup_steps(first, PHONE)
+    again = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    again.force_login(user)
+    response = _setup_steps(again, PHONE)  # inside Aliyun's one-a-minute flow control
+    page = response.content.decode()
+    assert '<ul class="messages">' in page  # templates/two_factor/_base.html
+    assert "この電話番号への認証コードのリクエストが多すぎます。" in page
+    assert len(django_site.messages_for(PHONE)) == 1
