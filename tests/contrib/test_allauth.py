@@ -374,6 +374,17 @@ def test_login_by_code_failure_shows_one_message(django_site: Any) -> None:
     Phone.objects.create(user=user, number=PHONE, verified=True)
     django_site.set_balance(0)
     client = Client(HTTP_ACCEPT_LANGUAGE="ja")
-    response = client.post("/accounts/login/code/", {"phone": PHONE}, follow=True)
+    response = client.post("/accounts/login/code/", {"phone": PHONE})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/code/"  # back to the form, not on
+    response = client.get(response["Location"])
     texts = [str(m) for m in response.context["messages"]]
     assert texts == ["現在SMSを送信できません。サイトのサポート窓口にお問い合わせください。"]
+    # no login-by-code process was kept: the confirm page has nothing to confirm
+    assert client.get("/accounts/login/code/confirm/").status_code == 302
+    # reauthentication by code: the same, back to its form
+    user.last_login = user.date_joined
+    user.save()
+    client.force_login(user)
+    response = client.post("/accounts/reauthenticate/code/", {"recipient": PHONE})
+    assert response["Location"] == "/accounts/reauthenticate/code/"

@@ -19,7 +19,7 @@ from allauth.core.exceptions import ImmediateHttpResponse, RateLimited  # noqa: 
 from allauth.core.ratelimit import respond_429  # noqa: E402
 from django.contrib import messages  # noqa: E402
 from django.core.exceptions import SynchronousOnlyOperation, ValidationError  # noqa: E402
-from django.http import HttpRequest  # noqa: E402
+from django.http import HttpRequest, HttpResponseRedirect  # noqa: E402
 
 from ._common import (  # noqa: E402
     USER_TEXTS,
@@ -121,7 +121,8 @@ class AliyunSmsAdapterMixin:
         usage = usage_type(self.aliyun_sms_reason(user, phone, **kwargs))
         payload = {"code": code}
         self._aliyun_sms_tell(
-            Delivery("allauth", phone, usage, payload, get_config, ALLAUTH_HINT).send()
+            Delivery("allauth", phone, usage, payload, get_config, ALLAUTH_HINT).send(),
+            back="reauthentication" in kwargs,
         )
 
     async def asend_verification_code_sms(
@@ -131,7 +132,7 @@ class AliyunSmsAdapterMixin:
         usage = usage_type(self.aliyun_sms_reason(user, phone, **kwargs))
         payload = {"code": code}
         delivery = Delivery("allauth", phone, usage, payload, get_config, ALLAUTH_HINT)
-        self._aliyun_sms_tell(await delivery.send_async())
+        self._aliyun_sms_tell(await delivery.send_async(), back="reauthentication" in kwargs)
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
         """Tell ``phone`` it has no account, if the config has an ``UnknownAccount`` template."""
@@ -160,9 +161,11 @@ class AliyunSmsAdapterMixin:
     def _aliyun_sms_request(self) -> HttpRequest | None:
         return self.request or getattr(context, "request", None)
 
-    def _aliyun_sms_tell(self, sent: Sent) -> None:
+    def _aliyun_sms_tell(self, sent: Sent, back: bool = False) -> None:
         """A rate limit is allauth's ``RateLimited``; another failure one error message (in a
-        request) or ``SmsNotSent`` (outside one)."""
+        request) or ``SmsNotSent`` (outside one). ``back``: the code was asked for by a form
+        that creates nothing (login or reauthentication by code), so the user goes back to it
+        rather than on to a page waiting for a code that will not come."""
         if sent.outcome == "sent":
             return
         request = self._aliyun_sms_request()
@@ -175,6 +178,8 @@ class AliyunSmsAdapterMixin:
         messages.add_message(
             request, messages.ERROR, user_text(USER_TEXTS[sent.outcome]), fail_silently=True
         )
+        if back:  # before allauth keeps the process: nothing is left half done
+            raise ImmediateHttpResponse(HttpResponseRedirect(request.get_full_path()))
 
 
 _FAILED = "_aliyun_sms_failed"
