@@ -388,3 +388,20 @@ def test_login_by_code_failure_shows_one_message(django_site: Any) -> None:
     client.force_login(user)
     response = client.post("/accounts/reauthenticate/code/", {"recipient": PHONE})
     assert response["Location"] == "/accounts/reauthenticate/code/"
+
+
+def test_verifying_the_phone_while_logging_in_is_sign_in(django_site: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_project.phones.models import Phone
+
+    user = get_user_model().objects.create_user("li", password="a-Long-passw0rd!")
+    Phone.objects.create(user=user, number=PHONE, verified=False)
+    user.last_login = user.date_joined
+    user.save()
+    client = Client()
+    response = client.post("/accounts/login/", {"login": PHONE, "password": "a-Long-passw0rd!"})
+    assert response.status_code == 302, response.content[:500]
+    assert response["Location"] == "/accounts/phone/verify/"
+    [message] = django_site.messages_for(PHONE)
+    assert message["TemplateCode"] == _template_of(django_site, "SignIn")

@@ -288,3 +288,12 @@ def test_the_landline_is_refused_by_the_connectors_rule_in_japanese(
     assert response.status_code == 200
     assert "この番号ではSMSを受信できません。" in response.text  # Flask-Security's own form
     assert aliyun_sms_sandbox.requests == []
+
+
+def test_a_view_of_no_known_flow_is_generic(app: Any, aliyun_sms_sandbox: Any) -> None:
+    from logto_connector_aliyun_sms.contrib.flask_security import AliyunSmsSender
+
+    with app.test_request_context("/somewhere-else"):
+        AliyunSmsSender().send_sms(None, PHONE, "Use this code to sign in: 123456")
+    [message] = aliyun_sms_sandbox.messages_for(PHONE)
+    assert message["TemplateCode"] == _template(aliyun_sms_sandbox, "Generic")
