@@ -236,3 +236,31 @@ def test_a_rate_limit_while_setting_up_shows_in_the_projects_base_template(
     assert '<ul class="messages">' in page  # templates/two_factor/_base.html
     assert "この電話番号への認証コードのリクエストが多すぎます。" in page
     assert len(django_site.messages_for(PHONE)) == 1
+
+
+def test_a_failed_backup_phone_send_is_a_message_not_a_500(django_site: Any) -> None:
+    from django.test import Client
+    from two_factor.plugins.phonenumber.models import PhoneDevice
+
+    user = _user_with_sms_device()
+    client = Client()
+    _password_step(client)
+    client.post(
+        "/account/login/",
+        {"login_view-current_step": "token", "token-otp_token": _code(django_site)},
+    )
+    django_site.set_balance(0)
+    backup = "+8613900139000"
+    response = client.post(
+        "/account/two_factor/phone/register/",
+        {
+            "phone_setup_view-current_step": "setup",
+            "setup-number": backup,
+            "setup-method": "sms",
+        },
+    )
+    assert response.status_code == 200  # two-factor's backup phone wizard catches nothing
+    assert _messages(response) == [
+        "Text messages cannot be sent at the moment. Please contact the site's support."
+    ]
+    assert not PhoneDevice.objects.filter(user=user, number=backup).exists()

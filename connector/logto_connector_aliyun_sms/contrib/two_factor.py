@@ -99,9 +99,11 @@ class Gateway:
     """Sends two-factor tokens by SMS; built with no arguments, as two-factor does.
 
     A device not yet saved is being set up (``BindMfa``); a saved one is signing in
-    (``MfaVerification``). In the login wizard a failure never becomes an error page: it is
-    logged (masked) and told to the user (``RequestMiddleware``). In the setup wizard it raises
-    ``SmsNotSent``, so that two-factor shows its own "could not verify" step, not "we sent".
+    (``MfaVerification``). In the setup wizard a failure raises ``SmsNotSent``, which two-factor
+    catches to show its own "could not verify" step, not "we sent"; outside a request it raises
+    too. Elsewhere (the login wizard, the backup phone wizard, which catch nothing) a failure
+    never becomes an error page: it is logged (masked) and told to the user
+    (``RequestMiddleware``).
     """
 
     def send_sms(self, device: Any, token: str) -> None:
@@ -113,9 +115,11 @@ class Gateway:
         sent = Delivery("two_factor", phone, usage, payload, get_config, TWO_FACTOR_HINT).send()
         if sent.outcome == "sent":
             return
-        if setting_up and sent.outcome != "rate_limited":
-            sent.raise_error()
         request = current_request()
+        if request is None or (
+            setting_up and sent.outcome != "rate_limited" and _in_setup_wizard(request)
+        ):
+            sent.raise_error()  # the setup wizard catches it; outside a request, the caller
         if request is not None:
             _tell_user(request, sent.outcome, setting_up)
 
@@ -125,6 +129,15 @@ class Gateway:
             "Aliyun SMS cannot place voice calls; leave TWO_FACTOR_CALL_GATEWAY unset "
             "(or use another gateway for calls)"
         )
+
+
+def _in_setup_wizard(request: HttpRequest) -> bool:
+    """Whether two-factor's setup wizard (which catches a failed challenge) serves ``request``."""
+    from two_factor.views.core import SetupView
+
+    view = getattr(getattr(request, "resolver_match", None), "func", None)
+    view_class = getattr(view, "view_class", None)
+    return isinstance(view_class, type) and issubclass(view_class, SetupView)
 
 
 def _tell_user(request: HttpRequest, outcome: Outcome, setting_up: bool) -> None:
