@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JS     := tests/js
 
-.PHONY: install test lint typecheck pytest demo bench sandbox clean
+.PHONY: install test lint typecheck pytest test-django-lts demo bench sandbox dist clean
 
 install: $(STAMP)
 
@@ -34,6 +34,21 @@ pytest: $(STAMP) $(JS)/node_modules/.stamp
 
 test: lint typecheck pytest
 
+# The framework adapters once more on Django 5.2 LTS (`make test` runs the newest Django the
+# Python allows): a venv of its own with only what tests/contrib needs.
+LTS_VENV := .venv-django-lts
+LTS_STAMP := $(LTS_VENV)/.installed-stamp
+$(LTS_STAMP): pyproject.toml sandbox/pyproject.toml
+	test -x $(LTS_VENV)/bin/python || $(PYTHON) -m venv $(LTS_VENV)
+	$(LTS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LTS_VENV)/bin/python -m pip install --quiet -e ./sandbox -e '.[django,flask]' \
+		'Django>=5.2,<5.3' Flask-SQLAlchemy Flask-Babel pytest pytest-asyncio
+	touch $@
+
+test-django-lts: $(LTS_STAMP)
+	$(LTS_VENV)/bin/python -c 'import django; assert django.VERSION[:2] == (5, 2), django.__version__'
+	$(LTS_VENV)/bin/python -m pytest tests/contrib -q -p no:cacheprovider
+
 demo: $(STAMP)
 	$(BIN)/aliyun-sms demo
 
@@ -45,5 +60,12 @@ bench: $(STAMP)
 sandbox: $(STAMP)
 	$(BIN)/aliyun-sms sandbox
 
+# both wheels, the connector's and the sandbox's, into $(DIST) (what the README installs from)
+DIST ?= dist
+dist: $(STAMP)
+	rm -f $(DIST)/logto_connector_aliyun_sms-*.whl $(DIST)/logto_aliyun_sms_sandbox-*.whl
+	$(BIN)/python -m build --wheel --outdir $(DIST) .
+	$(BIN)/python -m build --wheel --outdir $(DIST) sandbox
+
 clean:
-	rm -rf $(VENV) $(JS)/node_modules dist build .coverage .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LTS_VENV) $(JS)/node_modules dist build .coverage .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,9 @@ For each page (README.md and docs/**/*.md):
 - Shell blocks whose commands are ``aliyun-sms ...`` run with the installed console script, in a
   directory holding ``config.json`` (a sandbox config) and ``config-without-keys.json`` (the same
   without credentials, which come from ``ALIBABA_CLOUD_ACCESS_KEY_ID`` / ``_SECRET``). They must
-  exit 0 and print no secret.
+  exit 0 and print no secret. A reader runs them with a real config, so a number they send to is
+  the reader's own, written as a placeholder (``OWN_PHONES``) that the test replaces with a
+  sandbox number; any other number in a send command fails the test (it would bill a stranger).
 - JSON blocks must parse; TOML blocks too; text blocks are output or synopses.
 - Any other block (another language, a shell command other than ``aliyun-sms``) fails the test
   unless the line before its fence says why it is not run: ``<!-- not run: reason -->``.
@@ -35,6 +37,21 @@ RUNNER = Path(__file__).resolve().parent / "_docs_runner.py"
 BIN = Path(sys.executable).parent
 COMMAND = re.compile(r"^(aliyun-sms(\s|$)|export [A-Z_][A-Z0-9_]*=)")
 TIMEOUT = 180
+# the reader's own phone, as the shell samples write it, and the sandbox number the test sends to
+OWN_PHONES = {"+86 1XX XXXX XXXX": "+86 138 1234 5678", "+852 XXXX XXXX": "+852 6123 4567"}
+_SEND_TO = re.compile(r"aliyun-sms send\b.*--to\s+(?P<to>'[^']*'|\"[^\"]*\"|\S+)")
+
+
+def strangers(code: str) -> list[str]:
+    """The numbers a shell block's ``aliyun-sms send`` commands send to that are no placeholder."""
+    found = [m["to"].strip("'\"") for m in map(_SEND_TO.search, _commands(code)) if m]
+    return [to for to in found if to not in OWN_PHONES]
+
+
+def with_sandbox_phones(code: str) -> str:
+    for placeholder, number in OWN_PHONES.items():
+        code = code.replace(placeholder, number)
+    return code
 
 
 def _commands(code: str) -> list[str]:
@@ -148,8 +165,11 @@ def test_shell_samples_run(page: Path, workdir: Path, sandbox: object) -> None:
     for block in blocks_of(page):
         if block.lang not in SHELL or block.not_run is not None or not runnable(block):
             continue
+        assert strangers(block.code) == [], (
+            f"{block.where}: send to the reader's own number, {' or '.join(OWN_PHONES)}"
+        )
         result = subprocess.run(
-            ["bash", "-e", "-o", "pipefail", "-c", block.code],
+            ["bash", "-e", "-o", "pipefail", "-c", with_sandbox_phones(block.code)],
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
@@ -213,3 +233,13 @@ def test_the_runner_reports_a_failing_sample(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "sample failed: page.md:5" in result.stderr
     assert "AssertionError" in result.stderr
+
+
+def test_a_send_to_a_real_looking_number_is_caught() -> None:
+    assert strangers("aliyun-sms send --config config.json --to 13800000000\n") == ["13800000000"]
+    assert strangers("aliyun-sms send --config c.json --to '+852 6123 4567' --type SignIn") == [
+        "+852 6123 4567"
+    ]
+    own = "aliyun-sms send --config config.json \\\n  --to '+86 1XX XXXX XXXX'\n"
+    assert strangers(own) == []
+    assert "+86 138 1234 5678" in with_sandbox_phones(own)

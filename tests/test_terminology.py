@@ -85,3 +85,90 @@ def test_the_check_flags_a_banned_word_only_in_prose(tmp_path: Path) -> None:
     assert len(found) == 2
     assert "脱敏" in found[0]
     assert "环回" in found[1]
+
+
+# --- the terms issue 25 fixed stay fixed ------------------------------------------------------
+
+FORM_TEXTS = DOCS.parent / "connector" / "logto_connector_aliyun_sms" / "form_texts.json"
+SCHEMA = DOCS.parent / "schema" / "aliyun-sms-connector.schema.json"
+
+
+def _banned(lang: str) -> set[str]:
+    return {variant for _, variant, _ in rules(lang)}
+
+
+def test_false_friends_and_chinese_words_stay_out_of_japanese() -> None:
+    assert {"資質", "報備"} <= _banned("ja")
+    found = [
+        f"{page.name}: {line.strip()[:60]}"
+        for page in _pages("ja")
+        for line in prose_of(page)
+        if "資質" in prose(line) or "報備" in prose(line)
+    ]
+    assert found == []
+
+
+def test_chinese_translationese_is_banned() -> None:
+    assert {"RAM 访问控制台", "两个区域", "带你"} <= _banned("zh-CN")
+
+
+def test_every_language_writes_down_a_style_rule() -> None:
+    headings = {"en": "## Style", "ja": "## 文体の決まり", "zh-CN": "## 行文规范"}
+    for lang, heading in headings.items():
+        text = (DOCS / lang / "terminology.md").read_text("utf-8")
+        section = text.split(heading, 1)[1] if heading in text else ""
+        assert section.count("\n- **") >= 3, f"{lang}: no style rule under {heading!r}"
+
+
+def test_template_type_7_is_digital_sms_everywhere() -> None:
+    import json
+
+    schema = json.loads(SCHEMA.read_text("utf-8"))
+    english = schema["$defs"]["template"]["properties"]["type"]["description"]
+    assert "7 digital SMS" in english
+    texts = json.loads(FORM_TEXTS.read_text("utf-8"))["schema"]["/$defs/template/properties/type"]
+    expected = {
+        "ja": "7 数字短信",
+        "zh-CN": "7 数字短信",
+        "zh-TW": "7 數字簡訊",
+        "ko": "7 디지털 SMS",
+        "tr-TR": "7 dijital SMS",
+    }
+    for lang, words in expected.items():
+        assert words in texts["description"][lang], lang
+    wrong = ("pure number", "数字のみ", "숫자 전용", "yalnızca rakam", "纯数字")
+    every = [english, *texts["description"].values()]
+    assert not [text for text in every if any(word in text for word in wrong)]
+
+
+def _form_texts_in(lang: str) -> list[str]:
+    import json
+
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == lang and isinstance(value, str):
+                    found.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(FORM_TEXTS.read_text("utf-8")))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh-TW", ("密鑰", "權限政策", "宿主")),  # Alibaba Cloud's Taiwan terms: 金鑰, 權限原則
+        ("ko", ("브레이크", "모르는 키")),
+    ],
+)
+def test_form_texts_use_the_local_terms(lang: str, words: tuple[str, ...]) -> None:
+    texts = _form_texts_in(lang)
+    assert len(texts) > 20
+    assert [text for text in texts if any(word in text for word in words)] == []

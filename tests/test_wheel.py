@@ -97,6 +97,8 @@ def test_the_wheel_holds_the_schema_as_a_real_file(dist: Path) -> None:
         ):
             assert f"{PACKAGE}/{name}" in names
         assert f"{PACKAGE}/console/ui_texts.json" in names
+        for lang in ("zh_Hans", "zh_Hant", "ja", "ko"):  # the adapters' compiled catalogs
+            assert f"{PACKAGE}/contrib/locale/{lang}/LC_MESSAGES/aliyun_sms.mo" in names
         info = wheel.getinfo(f"{PACKAGE}/config/config.schema.json")
         assert (info.external_attr >> 16) & 0o170000 != 0o120000, "stored as a symlink"
         assert wheel.read(f"{PACKAGE}/config/config.schema.json") == SCHEMA_FILE.read_bytes()

@@ -22,8 +22,10 @@ def django_db() -> None:
     """Django set up once, with its tables in the in-memory database."""
     import django
     from django.core.management import call_command
+    from django.test.utils import setup_test_environment
 
     django.setup()
+    setup_test_environment()  # responses carry their templates' context
     call_command("migrate", run_syncdb=True, verbosity=0)
 
 

@@ -88,11 +88,17 @@ def test_a_failed_send_is_a_message_not_a_500(
 ) -> None:
     from django.test import Client
 
-    django_site.set_balance(0)  # isv.AMOUNT_NOT_ENOUGH
+    django_site.set_balance(0)  # isv.AMOUNT_NOT_ENOUGH: not retryable, not the user's to fix
     response = _sign_up(Client())
     assert response.status_code == 302
-    assert "We could not send the code. Please try again later." in _messages(response)
-    assert "usage_limit_exceeded (isv.AMOUNT_NOT_ENOUGH)" in caplog.text
+    # one honest message, and no "A verification code has been sent" beside it
+    assert _messages(response) == [
+        "Text messages cannot be sent at the moment. Please contact the site's support."
+    ]
+    assert "not sent: usage_limit_exceeded" in caplog.text
+    assert "isv.AMOUNT_NOT_ENOUGH" in caplog.text
+    assert "RequestId " in caplog.text
+    assert "Top it up" in caplog.text  # the hint
     assert PHONE not in caplog.text
 
 
@@ -105,7 +111,9 @@ def test_allauths_default_code_is_refused_before_any_request(
     with override_settings(ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT={}):
         response = _sign_up(Client())
     assert response.status_code == 302
-    assert "We could not send the code. Please try again later." in _messages(response)
+    assert _messages(response) == [
+        "Text messages cannot be sent at the moment. Please contact the site's support."
+    ]
     assert django_site.requests == []
     assert "ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT" in caplog.text
 
@@ -207,14 +215,26 @@ def test_login_by_code_is_sign_in(django_site: Any) -> None:
     assert client.get("/home/").content == b"home: li"
 
 
-async def test_the_async_hook_logs_a_failure_outside_a_request(
+async def test_outside_a_request_a_failure_raises_sms_not_sent(
     django_site: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from logto_connector_aliyun_sms.contrib.allauth import AccountAdapter
+    from asgiref.sync import sync_to_async
+
+    import logto_connector_aliyun_sms as aliyun_sms
+    from logto_connector_aliyun_sms.contrib.allauth import AccountAdapter, SmsNotSent
 
     django_site.set_balance(0)
-    await AccountAdapter().asend_verification_code_sms(user=None, phone=PHONE, code="654321")
-    assert "usage_limit_exceeded (isv.AMOUNT_NOT_ENOUGH)" in caplog.text
+    with pytest.raises(SmsNotSent) as failed:
+        await AccountAdapter().asend_verification_code_sms(user=None, phone=PHONE, code="654321")
+    assert isinstance(failed.value, aliyun_sms.ConnectorError)
+    assert failed.value.code is aliyun_sms.ConnectorErrorCode.USAGE_LIMIT_EXCEEDED
+    assert failed.value.data["Code"] == "isv.AMOUNT_NOT_ENOUGH"
+    assert failed.value.data["retryable"] is False
+    assert "isv.AMOUNT_NOT_ENOUGH" in caplog.text  # and logged, as in a request
+    with pytest.raises(SmsNotSent):  # the blocking hook too (a management command, a shell)
+        await sync_to_async(AccountAdapter().send_verification_code_sms)(
+            user=None, phone=PHONE, code="654321"
+        )
 
 
 def test_unknown_account_notice(django_site: Any) -> None:
@@ -248,3 +268,140 @@ def test_a_rate_limit_where_allauth_does_not_catch_it_is_its_429_page(django_sit
     response = client.post("/accounts/phone/change/", {"phone": new})  # inside the minute
     assert response.status_code == 429
     assert len(django_site.messages_for(new)) == 1
+
+
+def _template_of(sandbox: Any, usage: str, where: str = "china") -> str:
+    templates = sandbox.connector_config()["templates"]
+    return str(next(t for t in templates if t["usageType"] == usage)["templateCode"][where])
+
+
+def test_reauthentication_by_code_is_user_permission_validation(django_site: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_project.phones.models import Phone
+
+    user = get_user_model().objects.create_user("li", password="a-Long-passw0rd!")
+    Phone.objects.create(user=user, number=PHONE, verified=True)
+    client = Client()
+    client.force_login(user)
+    response = client.post("/accounts/reauthenticate/code/", {"recipient": PHONE})
+    assert response.status_code == 302, response.content[:500]
+    [message] = django_site.messages_for(PHONE)
+    assert message["TemplateCode"] == _template_of(django_site, "UserPermissionValidation")
+    response = client.post(
+        "/accounts/reauthenticate/code/confirm/", {"code": _code_for(django_site, PHONE)}
+    )
+    assert response.status_code == 302
+
+
+def test_anything_else_is_generic(django_site: Any) -> None:
+    from logto_connector_aliyun_sms.contrib.allauth import AccountAdapter
+
+    class Unusual(AccountAdapter):
+        def aliyun_sms_reason(self, user: Any, phone: str, **kwargs: Any) -> str:
+            return "something-allauth-adds-later"
+
+    Unusual().send_verification_code_sms(user=None, phone=PHONE, code="123456")
+    [message] = django_site.messages_for(PHONE)
+    assert message["TemplateCode"] == _template_of(django_site, "Generic")
+
+
+REFUSED = [
+    ("+861065529988", "landline"),  # a Beijing landline: +86 but not a mobile
+    ("+99987654321", "no country"),  # +999 is no country's calling code
+]
+
+
+@pytest.mark.parametrize(("phone", "why"), REFUSED)
+def test_the_signup_form_refuses_a_number_that_cannot_receive_the_code(
+    django_site: Any, phone: str, why: str
+) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    response = _sign_up(Client(), phone)
+    assert response.status_code == 200  # the form again, with the field's error
+    errors = response.context["form"].errors["phone"]
+    assert errors == [
+        "This number cannot receive text messages. Enter a mobile number, with its country "
+        "code if it is outside mainland China (for example +852 6123 4567)."
+    ]
+    assert django_site.requests == []  # nothing sent, nothing charged
+    assert not get_user_model().objects.exists()  # no account half made
+
+
+def test_the_refusal_reads_in_chinese_and_japanese(django_site: Any) -> None:
+    from django.test import Client
+
+    chinese = _sign_up(Client(HTTP_ACCEPT_LANGUAGE="zh-CN"), "+861065529988")
+    [error] = chinese.context["form"].errors["phone"]
+    assert error.startswith("该号码无法接收短信。")
+    assert error in chinese.content.decode()  # rendered by allauth's own template
+    japanese = _sign_up(Client(HTTP_ACCEPT_LANGUAGE="ja"), "+99987654321")
+    [error] = japanese.context["form"].errors["phone"]
+    assert error.startswith("この番号ではSMSを受信できません。")
+    assert django_site.requests == []
+
+
+def test_the_allow_list_is_applied_at_the_form(django_site: Any) -> None:
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    config = {**django_site.connector_config(), "allowedCountryCodes": ["CN"]}
+    with override_settings(ALIYUN_SMS=config):
+        response = _sign_up(Client(HTTP_ACCEPT_LANGUAGE="zh-hant"), "+85261234567")
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"] == ["目前不支援傳送簡訊至此國家或地區的號碼。"]
+    assert django_site.requests == []
+
+
+def test_a_failed_send_reads_in_chinese_without_a_code_sent_message(django_site: Any) -> None:
+    from django.test import Client
+
+    django_site.inject_fault("drop", count=5, action="SendSms")  # the connection drops
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN")
+    response = _sign_up(client)
+    assert response.status_code == 302
+    assert _messages(response) == ["验证码发送失败，请一分钟后重试。"]
+
+
+def test_login_by_code_failure_shows_one_message(django_site: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_project.phones.models import Phone
+
+    user = get_user_model().objects.create_user("li", password="a-Long-passw0rd!")
+    Phone.objects.create(user=user, number=PHONE, verified=True)
+    django_site.set_balance(0)
+    client = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    response = client.post("/accounts/login/code/", {"phone": PHONE})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/code/"  # back to the form, not on
+    response = client.get(response["Location"])
+    texts = [str(m) for m in response.context["messages"]]
+    assert texts == ["現在SMSを送信できません。サイトのサポート窓口にお問い合わせください。"]
+    # no login-by-code process was kept: the confirm page has nothing to confirm
+    assert client.get("/accounts/login/code/confirm/").status_code == 302
+    # reauthentication by code: the same, back to its form
+    user.last_login = user.date_joined
+    user.save()
+    client.force_login(user)
+    response = client.post("/accounts/reauthenticate/code/", {"recipient": PHONE})
+    assert response["Location"] == "/accounts/reauthenticate/code/"
+
+
+def test_verifying_the_phone_while_logging_in_is_sign_in(django_site: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_project.phones.models import Phone
+
+    user = get_user_model().objects.create_user("li", password="a-Long-passw0rd!")
+    Phone.objects.create(user=user, number=PHONE, verified=False)
+    user.last_login = user.date_joined
+    user.save()
+    client = Client()
+    response = client.post("/accounts/login/", {"login": PHONE, "password": "a-Long-passw0rd!"})
+    assert response.status_code == 302, response.content[:500]
+    assert response["Location"] == "/accounts/phone/verify/"
+    [message] = django_site.messages_for(PHONE)
+    assert message["TemplateCode"] == _template_of(django_site, "SignIn")

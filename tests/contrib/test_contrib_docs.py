@@ -15,7 +15,7 @@ LANGS = ("en", "ja", "zh-CN")
 BLOCK = re.compile(
     r"(?:<!-- not run: (?P<reason>[^>]*) -->\n)?```(?P<lang>\w*)\n(?P<code>.*?)```", re.S
 )
-SOURCE = re.compile(r"tests/contrib/\S+\.py")
+SOURCE = re.compile(r"tests/contrib/\S+\.(?:py|html)")
 
 
 def _blocks(lang: str, page: str) -> list[re.Match[str]]:

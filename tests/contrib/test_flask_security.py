@@ -66,6 +66,12 @@ def test_two_factor_login_by_sms(app: Any, aliyun_sms_sandbox: Any) -> None:
     assert client.get("/home").text == "home: mei@example.com"
 
 
+def _client(app: Any, language: str) -> Any:
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    return client
+
+
 def _flashes(client: Any) -> list[str]:
     with client.session_transaction() as session:
         return [text for _, text in session.get("_flashes", [])]
@@ -93,7 +99,7 @@ def test_a_second_login_inside_the_flow_control_window(
     assert again.get("/home").text == "home: mei@example.com"
 
 
-def test_a_failed_send_is_flask_securitys_failure_message(
+def test_a_failed_send_is_one_honest_message(
     app: Any, aliyun_sms_sandbox: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     _user(app)
@@ -103,8 +109,20 @@ def test_a_failed_send_is_flask_securitys_failure_message(
         "/login", data={"email": "mei@example.com", "password": "a-Long-passw0rd!"}
     )
     assert response.status_code == 302
-    assert "Failed to send code. Please try again later" in _flashes(client)
-    assert "usage_limit_exceeded (isv.AMOUNT_NOT_ENOUGH)" in caplog.text
+    # in place of Flask-Security's "Failed to send code. Please try again later"
+    assert _flashes(client) == [
+        "Text messages cannot be sent at the moment. Please contact the site's support."
+    ]
+    assert "not sent: usage_limit_exceeded" in caplog.text
+    assert "isv.AMOUNT_NOT_ENOUGH" in caplog.text
+
+
+def test_a_failed_send_reads_in_chinese(app: Any, aliyun_sms_sandbox: Any) -> None:
+    _user(app)
+    aliyun_sms_sandbox.inject_fault("drop", count=5, action="SendSms")
+    client = _client(app, "zh-CN")
+    client.post("/login", data={"email": "mei@example.com", "password": "a-Long-passw0rd!"})
+    assert _flashes(client) == ["验证码发送失败，请一分钟后重试。"]
 
 
 def test_overseas_number_uses_the_overseas_template(app: Any, aliyun_sms_sandbox: Any) -> None:
@@ -184,12 +202,98 @@ def test_two_factor_setup_is_bind_mfa(app: Any, aliyun_sms_sandbox: Any) -> None
     response = client.post("/tf-setup", data={"setup": "sms", "phone": PHONE})
     assert response.status_code == 200
     [message] = aliyun_sms_sandbox.messages_for(PHONE)
-    bind = next(
-        t for t in aliyun_sms_sandbox.connector_config()["templates"] if t["usageType"] == "BindMfa"
-    )
-    assert message["TemplateCode"] == bind["templateCode"]["china"]
+    assert message["TemplateCode"] == _template(aliyun_sms_sandbox, "BindMfa")
     response = client.post("/tf-validate", data={"code": _code(aliyun_sms_sandbox)})
     assert response.status_code == 302
     with app.app_context():
         user = app.security.datastore.find_user(email="li@example.com")
         assert user.tf_primary_method == "sms"
+
+
+def _template(sandbox: Any, usage: str, where: str = "china") -> str:
+    templates = sandbox.connector_config()["templates"]
+    return str(next(t for t in templates if t["usageType"] == usage)["templateCode"][where])
+
+
+def _password_user(app: Any) -> None:
+    with app.app_context():
+        app.security.datastore.create_user(email="li@example.com", password="a-Long-passw0rd!")
+        app.security.datastore.commit()
+
+
+def test_unified_sign_in_setup_sign_in_and_verify(app: Any, aliyun_sms_sandbox: Any) -> None:
+    _password_user(app)
+    client = app.test_client()
+    client.post("/login", data={"email": "li@example.com", "password": "a-Long-passw0rd!"})
+    # /us-setup: a new identifier
+    response = client.post("/us-setup", json={"chosen_method": "sms", "phone": PHONE})
+    assert response.status_code == 200, response.json
+    state = response.json["response"]["state"]
+    [message] = aliyun_sms_sandbox.messages_for(PHONE)
+    assert message["TemplateCode"] == _template(aliyun_sms_sandbox, "BindNewIdentifier")
+    response = client.post(f"/us-setup/{state}", json={"passcode": _code(aliyun_sms_sandbox)})
+    assert response.status_code == 200, response.json
+    # /us-verify/send-code: reauthentication
+    aliyun_sms_sandbox.clear_messages()
+    aliyun_sms_sandbox.clock.advance(61)  # past Aliyun's one-a-minute flow control
+    response = client.post("/us-verify/send-code", json={"chosen_method": "sms"})
+    assert response.status_code == 200, response.json
+    [message] = aliyun_sms_sandbox.messages_for(PHONE)
+    assert message["TemplateCode"] == _template(aliyun_sms_sandbox, "UserPermissionValidation")
+    # /us-signin/send-code: signing in
+    client.post("/logout")
+    aliyun_sms_sandbox.clear_messages()
+    aliyun_sms_sandbox.clock.advance(61)
+    response = client.post(
+        "/us-signin/send-code", json={"identity": "li@example.com", "chosen_method": "sms"}
+    )
+    assert response.status_code == 200, response.json
+    [message] = aliyun_sms_sandbox.messages_for(PHONE)
+    assert message["TemplateCode"] == _template(aliyun_sms_sandbox, "SignIn")
+    response = client.post(
+        "/us-signin", json={"identity": "li@example.com", "passcode": _code(aliyun_sms_sandbox)}
+    )
+    assert response.status_code == 200, response.json
+    assert client.get("/home").text == "home: li@example.com"
+
+
+@pytest.mark.parametrize(
+    ("phone", "error"),
+    [
+        ("+861065529988", "该号码无法接收短信。"),  # a landline: the connector's rule
+        ("+99987654321", "手机号码非法"),  # Flask-Security's own check refuses it first
+    ],
+)
+def test_the_setup_form_refuses_a_number_that_cannot_receive_the_code(
+    app: Any, aliyun_sms_sandbox: Any, phone: str, error: str
+) -> None:
+    _password_user(app)
+    client = _client(app, "zh-CN")
+    client.post("/login", data={"email": "li@example.com", "password": "a-Long-passw0rd!"})
+    response = client.post("/tf-setup", json={"setup": "sms", "phone": phone})
+    assert response.status_code == 400
+    errors = response.json["response"]["field_errors"]["phone"]
+    assert len(errors) == 1
+    assert errors[0].startswith(error)
+    assert aliyun_sms_sandbox.requests == []
+
+
+def test_the_landline_is_refused_by_the_connectors_rule_in_japanese(
+    app: Any, aliyun_sms_sandbox: Any
+) -> None:
+    _password_user(app)
+    client = _client(app, "ja")
+    client.post("/login", data={"email": "li@example.com", "password": "a-Long-passw0rd!"})
+    response = client.post("/tf-setup", data={"setup": "sms", "phone": "+861065529988"})
+    assert response.status_code == 200
+    assert "この番号ではSMSを受信できません。" in response.text  # Flask-Security's own form
+    assert aliyun_sms_sandbox.requests == []
+
+
+def test_a_view_of_no_known_flow_is_generic(app: Any, aliyun_sms_sandbox: Any) -> None:
+    from logto_connector_aliyun_sms.contrib.flask_security import AliyunSmsSender
+
+    with app.test_request_context("/somewhere-else"):
+        AliyunSmsSender().send_sms(None, PHONE, "Use this code to sign in: 123456")
+    [message] = aliyun_sms_sandbox.messages_for(PHONE)
+    assert message["TemplateCode"] == _template(aliyun_sms_sandbox, "Generic")

@@ -1,9 +1,14 @@
 """Adapters for Python identity platforms (optional extras).
 
 - ``contrib.allauth``: ``AccountAdapter`` and ``AliyunSmsAdapterMixin`` for django-allauth;
-- ``contrib.two_factor``: ``Gateway`` for django-two-factor-auth's ``TWO_FACTOR_SMS_GATEWAY``;
-- ``contrib.django``: a Django app whose system checks validate the settings at start-up;
-- ``contrib.flask_security``: ``AliyunSmsSender``, ``SECURITY_SMS_SERVICE = "aliyun"``.
+- ``contrib.two_factor``: ``Gateway`` for django-two-factor-auth's ``TWO_FACTOR_SMS_GATEWAY``
+  (and ``AliyunSmsMethod``, its SMS method with the connector's phone check);
+- ``contrib.django``: a Django app whose system checks validate the settings at start-up, with
+  ``manage.py aliyun_sms_send``;
+- ``contrib.flask_security``: ``AliyunSmsSender`` (``SECURITY_SMS_SERVICE = "aliyun"``),
+  ``AliyunSmsPhoneUtil``, ``AliyunSmsUserMixin`` and ``flask aliyun-sms send``.
 
-Nothing here is imported by ``import logto_connector_aliyun_sms``.
+A send that fails where no user can be told raises ``SmsNotSent`` (a ``ConnectorError``). The
+end-user texts are translated from ``locale/`` (zh-Hans, zh-Hant, ja, ko). Nothing here is
+imported by ``import logto_connector_aliyun_sms``.
 """

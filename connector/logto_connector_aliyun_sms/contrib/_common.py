@@ -1,7 +1,9 @@
 """What the framework adapters share: the config, the code rule, usage types and errors.
 
 Sends through the connector's public API only, so an adapter behaves as any other caller would;
-log lines mask numbers with the package's one rule (``redact.mask_phone``).
+log lines mask numbers with the package's one rule (``redact.mask_phone``, on the parsed number,
+so that one number has one mask however it was typed). The only place in contrib that imports
+the connector's input rules (``phone``, ``guards``, ``prepared``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from typing import Any, Literal, NamedTuple
 
 import logto_connector_aliyun_sms as aliyun_sms
 
+from ..cli._describe import describe
+from ..config import prepare_config
+from ..inputs.countries import check_country
+from ..inputs.phone import parse_phone
 from ..redact import mask_phone
 
 logger = logging.getLogger("logto_connector_aliyun_sms.contrib")
@@ -24,13 +30,30 @@ logger = logging.getLogger("logto_connector_aliyun_sms.contrib")
 #: The setting (Django) or config key (Flask) that holds the connector config.
 SETTING = "ALIYUN_SMS"
 
-#: What the end user reads when a code could not be sent.
-SEND_FAILED = "We could not send the code. Please try again later."
-#: What the end user reads when Aliyun's flow control (or the connector's limits) refused.
+# What the end user reads (English source texts; contrib/locale holds their translations).
+#: A send that may work a minute later (network trouble, Aliyun busy).
+SEND_RETRY = "We could not send the code. Please try again in a minute."
+#: Aliyun's flow control (or the connector's limits) refused: a code sent moments ago is valid.
 RATE_LIMITED = (
     "Too many codes were requested for this number. "
     "Please wait a minute before asking for a new one."
 )
+#: The number was refused after the form (by Aliyun): the user can fix it.
+NUMBER_REFUSED = (
+    "We could not send a text message to this number. "
+    "Check the number, or use another mobile number."
+)
+#: Not retryable and not the user's to fix (the site's config, balance, signature, template).
+SERVICE_UNAVAILABLE = (
+    "Text messages cannot be sent at the moment. Please contact the site's support."
+)
+#: A form's field error: the number cannot receive text messages (landline, no country code...).
+NOT_A_MOBILE = (
+    "This number cannot receive text messages. Enter a mobile number, with its country code "
+    "if it is outside mainland China (for example +852 6123 4567)."
+)
+#: A form's field error: the number's country is not in ``allowedCountryCodes``.
+COUNTRY_NOT_SERVED = "We cannot send text messages to numbers in this country or region."
 
 # Aliyun verification-code variables: 4 to 6 letters or digits.
 _CODE_RULE = re.compile(r"[A-Za-z0-9]{4,6}")
@@ -43,6 +66,7 @@ USAGE_TYPES: dict[str, str] = {
     "phone_change": "BindNewIdentifier",
     "mfa_login": "MfaVerification",
     "mfa_setup": "BindMfa",
+    "reauthentication": "UserPermissionValidation",
 }
 
 
@@ -140,29 +164,106 @@ def message_data(phone: str, usage: str, payload: dict[str, Any]) -> aliyun_sms.
     return {"to": phone, "type": usage, "payload": payload}
 
 
+def masked(phone: str) -> str:
+    """``phone`` for logs: one mask per number however it was typed (``138****8000``)."""
+    try:
+        return parse_phone(phone).masked
+    except aliyun_sms.ConnectorError:
+        return mask_phone(re.sub(r"[^0-9]", "", phone))
+
+
+def number_problem(phone: str, config: aliyun_sms.AliyunSmsConfig) -> str | None:
+    """Why ``phone`` cannot receive a code under ``config`` (an English source text, to be
+    translated), or None: the connector's own number rules and ``allowedCountryCodes``."""
+    prepared = prepare_config(config)
+    try:
+        number = parse_phone(
+            phone, strict=bool(prepared.config.get("strictPhoneRegionNumberCheck"))
+        )
+    except aliyun_sms.ConnectorError:
+        return NOT_A_MOBILE
+    try:
+        check_country(number, prepared.allowed)
+    except aliyun_sms.ConnectorError:
+        return COUNTRY_NOT_SERVED
+    return None
+
+
+class SmsNotSent(aliyun_sms.ConnectorError):
+    """A framework's SMS was not sent: ``code`` and ``data`` are the connector's error's
+    (``data["retryable"]``, ``data["maybeSent"]``, ``data["RequestId"]``...).
+
+    Raised where no user can be told: outside a request (a management command, a shell).
+    """
+
+    @classmethod
+    def of(cls, error: aliyun_sms.ConnectorError | ConfigProblems) -> SmsNotSent:
+        """The same failure as a ``SmsNotSent``."""
+        if isinstance(error, ConfigProblems):
+            return cls(
+                aliyun_sms.ConnectorErrorCode.INVALID_CONFIG,
+                {"message": str(error), "retryable": False},
+            )
+        return cls(error.code, error.data)
+
+
 def is_rate_limited(error: aliyun_sms.ConnectorError) -> bool:
     """Whether ``error`` is a per-interval throttle (flow control, the connector's limits)."""
     return error.code is aliyun_sms.ConnectorErrorCode.RATE_LIMIT_EXCEEDED
 
 
+#: How a send ended, for the adapter to tell the user in the framework's way.
+Outcome = Literal["sent", "rate_limited", "retry", "bad_number", "unavailable"]
+
+
+def outcome_of(error: aliyun_sms.ConnectorError | ConfigProblems) -> Outcome:
+    """What the user can do about ``error``: wait, retry, fix the number, or nothing."""
+    if isinstance(error, ConfigProblems):
+        return "unavailable"
+    if is_rate_limited(error):
+        return "rate_limited"
+    data = error.data or {}
+    if data.get("retryable"):
+        return "retry"
+    if error.code is aliyun_sms.ConnectorErrorCode.INVALID_REQUEST_PARAMETERS and (
+        data.get("Code") in _NUMBER_CODES or "`to`" in str(data.get("message", ""))
+    ):
+        return "bad_number"
+    return "unavailable"
+
+
+_NUMBER_CODES = {"isv.MOBILE_NUMBER_ILLEGAL", "isv.BLACK_KEY_CONTROL_LIMIT"}
+
+#: The end user's text (English source) for each failed outcome.
+USER_TEXTS: dict[Outcome, str] = {
+    "rate_limited": RATE_LIMITED,
+    "retry": SEND_RETRY,
+    "bad_number": NUMBER_REFUSED,
+    "unavailable": SERVICE_UNAVAILABLE,
+}
+
+
 def log_failure(
     framework: str, error: aliyun_sms.ConnectorError | ConfigProblems, phone: str, usage: str
 ) -> None:
-    """One masked log line for a send that failed."""
+    """One log line for a send that failed: the number masked, the cause, RequestId, a hint."""
     if isinstance(error, ConfigProblems):
-        logger.error("%s: SMS to %s (%s) not sent: %s", framework, mask_phone(phone), usage, error)
+        logger.error("%s: SMS to %s (%s) not sent: %s", framework, masked(phone), usage, error)
         return
     data = error.data or {}
+    what, hint, details = describe(error)
     level = logging.WARNING if is_rate_limited(error) else logging.ERROR
     logger.log(
         level,
-        "%s: SMS to %s (%s) not sent: %s (%s)%s",
+        "%s: SMS to %s (%s) %s: %s: %s%s — %s",
         framework,
-        mask_phone(phone),
+        masked(phone),
         usage,
+        "may have been sent" if data.get("maybeSent") else "not sent",
         error.code.value,
-        data.get("Code") or data.get("message", ""),
-        f"; hint: {data['hint']}" if data.get("hint") else "",
+        what,
+        "".join(f"; {detail}" for detail in details),
+        data.get("hint") or hint,
     )
 
 
@@ -171,9 +272,19 @@ def has_template(config: aliyun_sms.AliyunSmsConfig, usage: str) -> bool:
     return any(t.get("usageType") == usage for t in config.get("templates", []))
 
 
-#: How a send ended, for the adapter to tell the user in the framework's way.
-Outcome = Literal["sent", "rate_limited", "failed"]
 ConfigSource = Callable[[], aliyun_sms.AliyunSmsConfig]
+
+
+class Sent(NamedTuple):
+    """How a send ended, and the error when it failed."""
+
+    outcome: Outcome
+    error: aliyun_sms.ConnectorError | ConfigProblems | None = None
+
+    def raise_error(self) -> None:
+        """Raise the failure as ``SmsNotSent`` (nothing when it was sent)."""
+        if self.error is not None:
+            raise SmsNotSent.of(self.error)
 
 
 class Delivery(NamedTuple):
@@ -194,24 +305,22 @@ class Delivery(NamedTuple):
             check_code(self.payload.get("code"), self.code_hint)
         return message_data(self.phone, self.usage, self.payload)
 
-    def _failed(self, exc: aliyun_sms.ConnectorError | ConfigProblems) -> Outcome:
+    def _failed(self, exc: aliyun_sms.ConnectorError | ConfigProblems) -> Sent:
         log_failure(self.framework, exc, self.phone, self.usage)
-        if isinstance(exc, aliyun_sms.ConnectorError) and is_rate_limited(exc):
-            return "rate_limited"
-        return "failed"
+        return Sent(outcome_of(exc), exc)
 
-    def send(self) -> Outcome:
+    def send(self) -> Sent:
         """Send through the blocking API."""
         try:
             aliyun_sms.send_message(self._data(), self.config())
         except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
             return self._failed(exc)
-        return "sent"
+        return Sent("sent")
 
-    async def send_async(self) -> Outcome:
+    async def send_async(self) -> Sent:
         """Send through the asyncio API."""
         try:
             await aliyun_sms.send_message_async(self._data(), self.config())
         except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
             return self._failed(exc)
-        return "sent"
+        return Sent("sent")
