@@ -15,6 +15,7 @@ signed delivery seen once -> the code sent once (``idempotency``) -> the platfor
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import json
 import logging
@@ -55,6 +56,25 @@ BODY_TIMEOUT_S = 10.0
 READY_TIMEOUT_S = 1.0
 
 STATE: web.AppKey[RelayState] = web.AppKey("relay_state")
+
+
+@dataclass
+class _Note:
+    """What the access log says about a request beyond its line: the number, the outcome."""
+
+    to: str = "-"
+    outcome: str = "-"
+
+
+_NOTE: contextvars.ContextVar[_Note] = contextvars.ContextVar("relay_note")
+
+
+def _note() -> _Note:
+    note = _NOTE.get(None)
+    if note is None:  # outside the middleware (an app without it): a note nobody reads
+        note = _Note()
+        _NOTE.set(note)
+    return note
 
 
 @dataclass
@@ -127,8 +147,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) -> Handler:
     name, connector_id = route.platform, state.connector.id
 
-    def count(request: web.Request, outcome: str) -> None:
-        request["relay_outcome"] = outcome
+    def count(outcome: str) -> None:
+        _note().outcome = outcome
         state.metrics.sends.labels(name, connector_id, outcome).inc()
 
     async def send(data: dict[str, Any]) -> dict[str, Any]:
@@ -140,10 +160,10 @@ def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) 
         raw = await _read_body(request, state)
         verdict = route.auth.check(request.headers, raw, state.clock()) if route.auth else ACCEPTED
         if not verdict.ok:
-            count(request, "unauthorized")
+            count("unauthorized")
             raise Refusal(401, "unauthorized", f"Not authenticated: {verdict.reason}.")
         parsed = platform.parse(_json(raw))
-        request["relay_to"] = mask_phone(parsed.to)
+        _note().to = mask_phone(parsed.to)
         if state.config_problem is not None:
             raise Refusal(500, "not_configured", "Codes cannot be sent because of a setup problem.")
         claims = state.claims
@@ -152,7 +172,7 @@ def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) 
         if verdict.delivery_id is not None:
             seen = delivery_key(name, verdict.delivery_id)
             if await claims.claim(seen, "1", int(2 * DEFAULT_TOLERANCE_S * 1000)) is not None:
-                count(request, "replay")
+                count("replay")
                 return platform.accepted(Outcome(False, state="sent"))  # type: ignore[no-any-return]
         data: dict[str, Any] = {
             "to": parsed.to,
@@ -176,26 +196,26 @@ def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) 
             if seen is not None:  # a retry of this delivery may try again
                 await asyncio.shield(claims.drop(seen))
             raise
-        count(request, "sent" if outcome.fresh else "duplicate")
+        count("sent" if outcome.fresh else "duplicate")
         return platform.accepted(outcome)  # type: ignore[no-any-return]
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        request["relay_route"] = name
         try:
             return await relay(request)
         except Refusal as refusal:
-            request.setdefault("relay_outcome", "refused")
+            if _note().outcome == "-":
+                _note().outcome = "refused"
             response: web.StreamResponse = platform.refused(refusal)
         except ConnectorError as error:
             outcome = _outcome_of(error)
-            count(request, outcome)
+            count(outcome)
             if outcome == "limited":
                 limit = str((error.data or {}).get("limit", "unknown"))
                 state.metrics.limit_refusals.labels(name, limit).inc()
             response = platform.refused(refusal_for(error))
         except Exception as error:  # the store or a bug: a plain answer, the kind in the log
             logger.error("relay %s: %s while handling a request", name, type(error).__name__)
-            count(request, "failed")
+            count("failed")
             response = platform.refused(
                 Refusal(
                     503,
@@ -238,6 +258,8 @@ async def _access_log(request: web.Request, handler: Handler) -> web.StreamRespo
     """One line per request: address, method, path, status, masked number, outcome, time."""
     started = time.perf_counter()
     status = 500
+    note = _Note()
+    _NOTE.set(note)
     try:
         response = await handler(request)
         status = response.status
@@ -256,8 +278,8 @@ async def _access_log(request: web.Request, handler: Handler) -> web.StreamRespo
             request.method,
             request.path,
             status,
-            request.get("relay_to", "-"),
-            request.get("relay_outcome", "-"),
+            note.to,
+            note.outcome,
             (time.perf_counter() - started) * 1000,
         )
 

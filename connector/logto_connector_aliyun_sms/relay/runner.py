@@ -1,5 +1,6 @@
-"""Run the relay: in the foreground until SIGINT/SIGTERM (``serve``), or in a thread (``RelayThread``,
-for tests and scripts). Stopping lets in-flight sends finish (up to ``SHUTDOWN_S``)."""
+"""Run the relay: in the foreground until SIGINT/SIGTERM (``serve``), or in a thread
+(``RelayThread``, for tests and scripts). Stopping lets in-flight sends finish (up to
+``SHUTDOWN_S``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,44 @@
+"""Fixtures of the relay tests: the sandbox (its fixture), a relay on a free loopback port."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "limits"))
+
+from relay_helpers import relay_config
+
+from logto_connector_aliyun_sms.relay import parse_relay_config
+from logto_connector_aliyun_sms.relay.idempotency import MemoryClaims
+from logto_connector_aliyun_sms.relay.runner import RelayThread
+
+StartRelay = Callable[..., Any]
+
+
+@pytest.fixture
+def start_relay(aliyun_sms_sandbox: Any) -> Iterator[StartRelay]:
+    """``start_relay(**relay config keys, app options...)`` -> a RelayThread on the sandbox."""
+    stack: list[RelayThread] = []
+
+    def start(*, app: dict[str, Any] | None = None, **top: Any) -> RelayThread:
+        connector = top.pop("connector", aliyun_sms_sandbox.connector_config())
+        config = parse_relay_config(relay_config(connector, **top))
+        options = {"claims": MemoryClaims(), **(app or {})}
+        relay = RelayThread(config, **options).__enter__()
+        stack.append(relay)
+        return relay
+
+    yield start
+    for relay in reversed(stack):
+        relay.__exit__(None, None, None)
+
+
+@pytest.fixture
+def relay(start_relay: StartRelay) -> Any:
+    """A relay with every route (each with credentials), memory claims."""
+    return start_relay()
