@@ -42,3 +42,29 @@ def start_relay(aliyun_sms_sandbox: Any) -> Iterator[StartRelay]:
 def relay(start_relay: StartRelay) -> Any:
     """A relay with every route (each with credentials), memory claims."""
     return start_relay()
+
+
+@pytest.fixture(scope="session")
+def redis_url_session() -> Iterator[str]:
+    """A real redis-server for the session (skipped when missing, unless CI requires it)."""
+    import os
+
+    from redis_server import REQUIRE_ENV, RedisServer, redis_server_path
+
+    path = redis_server_path()
+    if path is None:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"redis-server is not installed and {REQUIRE_ENV}=1")
+        pytest.skip("redis-server is not installed")
+    with RedisServer(path) as server:
+        yield server.url
+
+
+@pytest.fixture
+def redis_url(redis_url_session: str) -> str:
+    """The session's redis-server, emptied for this test."""
+    import redis
+
+    with redis.Redis.from_url(redis_url_session) as client:
+        client.flushall()
+    return redis_url_session
