@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from .app import app_from_env, create_app
 from .config import RelayConfig, RelayConfigError, load_relay_config, parse_relay_config
+from .runner import RelayThread
 
 __all__ = [
     "RelayConfig",
     "RelayConfigError",
+    "RelayThread",
     "app_from_env",
     "create_app",
     "load_relay_config",
