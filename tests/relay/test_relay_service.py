@@ -195,3 +195,22 @@ def test_stopping_lets_a_send_in_flight_finish(aliyun_sms_sandbox: Any, tmp_path
     assert answers[0].status_code == 200
     assert len(aliyun_sms_sandbox.messages) == 1
     assert "POST /v1/kratos 200 138****8000 sent" in log
+
+
+def test_metrics_add_up_every_worker_in_multiprocess_mode(
+    aliyun_sms_sandbox: Any, tmp_path: Path
+) -> None:
+    config = tmp_path / "relay.json"
+    config.write_text(json.dumps(relay_config(aliyun_sms_sandbox.connector_config())))
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+    with RelayProcess(config, env=env) as one, RelayProcess(config, env=env) as two:
+        for number, relay in enumerate((one, two)):
+            body, headers = platform_request("kratos", f"+8526123456{number}", "246135")
+            assert post(f"{relay.url}/v1/kratos", body, headers).status_code == 200
+        text = requests.get(f"{one.url}/metrics", timeout=10).text
+    assert (
+        'aliyun_sms_relay_sends_total{connector="aliyun-short-message-service",outcome="sent",'
+        'route="kratos"} 2.0' in text
+    )

@@ -134,3 +134,19 @@ def test_a_delivery_that_failed_may_be_delivered_again(relay: Any, aliyun_sms_sa
     assert aliyun_sms_sandbox.messages == []
     assert post(url, body, headers).status_code == 200
     assert len(aliyun_sms_sandbox.messages) == 1
+
+
+def test_a_replay_is_refused_for_as_long_as_its_signature_is_fresh(
+    start_relay: Any, aliyun_sms_sandbox: Any
+) -> None:
+    """Even when the route remembers codes for less time than a signature stays fresh."""
+    from relay_helpers import routes
+
+    relay = start_relay(
+        routes=routes(zitadel={"signingKey": ZITADEL_KEY, "codeLifetimeSeconds": 1})
+    )
+    body, headers = platform_request("zitadel", "+85261234567", "141421")
+    assert post(f"{relay.url}/v1/zitadel", body, headers).status_code == 200
+    time.sleep(1.5)
+    assert post(f"{relay.url}/v1/zitadel", body, headers).status_code == 200
+    assert len(aliyun_sms_sandbox.requests) == 1

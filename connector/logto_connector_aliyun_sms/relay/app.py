@@ -35,7 +35,7 @@ from .auth import ACCEPTED, DEFAULT_TOLERANCE_S
 from .client_address import client_address
 from .config import ENV_CONFIG, RelayConfig, RelayConfigError, RouteConfig, load_relay_config
 from .connectors import Connector, connector_for
-from .idempotency import ClaimStore, Once, Outcome, claims_from_limits, delivery_key, key_for
+from .idempotency import ClaimStore, Once, claims_from_limits, delivery_key, key_for
 from .metrics import RelayMetrics
 from .shapes import Refusal, refusal_for, usage_type
 
@@ -168,12 +168,16 @@ def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) 
             raise Refusal(500, "not_configured", "Codes cannot be sent because of a setup problem.")
         claims = state.claims
         assert claims is not None
-        seen = None
+        lifetime_s = parsed.lifetime_s or route.code_lifetime_s
+        seen, replayed = None, False
         if verdict.delivery_id is not None:
+            # A delivery seen before (a replay, or the platform's retry) goes the same way as any
+            # duplicate: answered once the first is sent, sent when the first surely failed.
+            # Its code is remembered for as long as its signature stays fresh, at least.
+            window_ms = int(2 * DEFAULT_TOLERANCE_S * 1000)
             seen = delivery_key(name, verdict.delivery_id)
-            if await claims.claim(seen, "1", int(2 * DEFAULT_TOLERANCE_S * 1000)) is not None:
-                count("replay")
-                return platform.accepted(Outcome(False, state="sent"))  # type: ignore[no-any-return]
+            replayed = await claims.claim(seen, "1", window_ms) is not None
+            lifetime_s = max(lifetime_s, window_ms / 1000)
         data: dict[str, Any] = {
             "to": parsed.to,
             "type": usage_type(parsed.platform_type, platform.USAGE_TYPES, route.usage_types)
@@ -188,14 +192,15 @@ def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) 
             data["ip"] = ip
         try:
             outcome = await state.once.run(
-                key_for(name, parsed.to, parsed.code),
-                parsed.lifetime_s or route.code_lifetime_s,
-                lambda: send(data),
+                key_for(name, parsed.to, parsed.code), lifetime_s, lambda: send(data)
             )
         except BaseException:
-            if seen is not None:  # a retry of this delivery may try again
+            if seen is not None and not replayed:  # a retry of this delivery may try again
                 await asyncio.shield(claims.drop(seen))
             raise
+        if replayed and not outcome.fresh:
+            count("replay")
+            return platform.accepted(outcome)  # type: ignore[no-any-return]
         count("sent" if outcome.fresh else "duplicate")
         return platform.accepted(outcome)  # type: ignore[no-any-return]
 
@@ -204,7 +209,7 @@ def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) 
             return await relay(request)
         except Refusal as refusal:
             if _note().outcome == "-":
-                _note().outcome = "refused"
+                count("refused")
             response: web.StreamResponse = platform.refused(refusal)
         except ConnectorError as error:
             outcome = _outcome_of(error)
