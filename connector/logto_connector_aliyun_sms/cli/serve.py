@@ -7,8 +7,6 @@ import contextlib
 import importlib.util
 import ipaddress
 import json
-import logging
-import sys
 
 from ..kit import ConnectorError
 from ._output import (
@@ -95,17 +93,6 @@ def _refuse_open(open_routes: list[str], host: str, insecure: bool) -> None:
         )
 
 
-def _access_log_to_stderr() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    access = logging.getLogger("logto_connector_aliyun_sms.relay.access")
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    relay = logging.getLogger("logto_connector_aliyun_sms.relay")
-    relay.addHandler(handler)
-    relay.setLevel(logging.WARNING)
-
-
 def run(args: argparse.Namespace, out: Output) -> int:
     """Serve until Ctrl-C or SIGTERM."""
     if importlib.util.find_spec("prometheus_client") is None:
@@ -115,6 +102,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
             hint=f"install it: {INSTALL_HINT}",
         )
     from ..relay import RelayConfigError, load_relay_config
+    from ..relay.app import log_to_stderr
     from ..relay.connectors import connector_for
     from ..relay.runner import serve
 
@@ -158,7 +146,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
             out.text(f"  {url}/v1/{name}  ({kind})")
         out.text("  /healthz /readyz /metrics; Ctrl-C stops (requests in flight finish first).")
 
-    _access_log_to_stderr()
+    log_to_stderr()
     try:
         with contextlib.suppress(KeyboardInterrupt):
             serve(config, host=args.host, port=args.port, on_ready=ready)

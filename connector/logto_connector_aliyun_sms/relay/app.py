@@ -20,6 +20,7 @@ import inspect
 import json
 import logging
 import os
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -364,9 +365,25 @@ async def _metrics(request: web.Request) -> web.StreamResponse:
     return response
 
 
+def log_to_stderr() -> None:
+    """The access log (INFO) and the relay's warnings on stderr, unless the host already routes
+    them (a handler on these loggers or on the root logger)."""
+    if access_logger.handlers or logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    access_logger.addHandler(handler)
+    access_logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+
+
 def app_from_env() -> web.Application:
-    """The app for the config file named by ``ALIYUN_SMS_RELAY_CONFIG`` (for gunicorn)."""
+    """The app for the config file named by ``ALIYUN_SMS_RELAY_CONFIG`` (for gunicorn); the
+    access log goes to stderr unless logging is configured."""
     path = os.environ.get(ENV_CONFIG)
     if not path:
         raise RelayConfigError(f"set {ENV_CONFIG} to the relay config's path")
-    return create_app(load_relay_config(path))
+    app = create_app(load_relay_config(path))
+    log_to_stderr()
+    return app
