@@ -25,11 +25,13 @@ def start_relay(aliyun_sms_sandbox: Any) -> Iterator[StartRelay]:
     """``start_relay(**relay config keys, app options...)`` -> a RelayThread on the sandbox."""
     stack: list[RelayThread] = []
 
-    def start(*, app: dict[str, Any] | None = None, **top: Any) -> RelayThread:
+    def start(
+        *, app: dict[str, Any] | None = None, keepalive_s: float = 15, **top: Any
+    ) -> RelayThread:
         connector = top.pop("connector", aliyun_sms_sandbox.connector_config())
         config = parse_relay_config(relay_config(connector, **top))
         options = {"claims": MemoryClaims(), **(app or {})}
-        relay = RelayThread(config, **options).__enter__()
+        relay = RelayThread(config, keepalive_s=keepalive_s, **options).__enter__()
         stack.append(relay)
         return relay
 

@@ -77,6 +77,17 @@ def test_a_slow_client_is_cut_off(start_relay: Any) -> None:
     assert b"too slowly" in answer
 
 
+@pytest.mark.parametrize("sent", [b"", b"POST /v1/kratos HTTP/1.1\r\nHost: relay\r\n"])
+def test_a_client_slow_to_send_its_headers_is_cut_off(start_relay: Any, sent: bytes) -> None:
+    relay = start_relay(keepalive_s=0.5)
+    parts = urlsplit(relay.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(sent)
+        started = time.monotonic()
+        assert conn.recv(4096) == b""  # closed
+        assert time.monotonic() - started < 5
+
+
 def test_headers_too_large_are_refused(relay: Any) -> None:
     body, headers = platform_request("kratos", TO, "246135")
     answer = post(f"{relay.url}/v1/kratos", body, {**headers, "X-Big": "x" * 9000})

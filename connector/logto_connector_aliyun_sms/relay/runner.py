@@ -30,15 +30,23 @@ def url_of(host: str, port: int) -> str:
 
 
 async def start(
-    app: web.Application, host: str, port: int, *, shutdown_s: float = SHUTDOWN_S
+    app: web.Application,
+    host: str,
+    port: int,
+    *,
+    shutdown_s: float = SHUTDOWN_S,
+    keepalive_s: float = KEEPALIVE_S,
 ) -> tuple[web.AppRunner, int]:
-    """Serve ``app`` on ``host:port``; the runner (``cleanup()`` stops it) and the bound port."""
+    """Serve ``app`` on ``host:port``; the runner (``cleanup()`` stops it) and the bound port.
+
+    A connection that sends no complete request line and headers within ``keepalive_s`` is
+    closed (aiohttp's keep-alive timer also runs before the first request)."""
     runner = web.AppRunner(
         app,
         handle_signals=False,
         shutdown_timeout=shutdown_s,
         access_log=None,  # the relay writes its own access log, with masked numbers
-        keepalive_timeout=KEEPALIVE_S,
+        keepalive_timeout=keepalive_s,
         max_line_size=MAX_HEADER_BYTES,
         max_field_size=MAX_HEADER_BYTES,
     )
@@ -82,9 +90,17 @@ def serve(
 class RelayThread:
     """The relay served from a background thread: ``with RelayThread(config) as relay:``."""
 
-    def __init__(self, config: RelayConfig, *, port: int = 0, **app_options: Any) -> None:
+    def __init__(
+        self,
+        config: RelayConfig,
+        *,
+        port: int = 0,
+        keepalive_s: float = KEEPALIVE_S,
+        **app_options: Any,
+    ) -> None:
         self.config = config
         self.port = port
+        self.keepalive_s = keepalive_s
         self.app_options = app_options
         self.url = ""
         self.app: web.Application | None = None
@@ -101,7 +117,9 @@ class RelayThread:
         self._stop = asyncio.Event()
         try:
             self.app = create_app(self.config, **self.app_options)
-            runner, bound = await start(self.app, "127.0.0.1", self.port, shutdown_s=5)
+            runner, bound = await start(
+                self.app, "127.0.0.1", self.port, shutdown_s=5, keepalive_s=self.keepalive_s
+            )
         except BaseException as error:  # handed to the starting thread
             self._error = error
             self._ready.set()
