@@ -216,3 +216,11 @@ def test_two_relay_processes_sharing_redis_send_once(
         assert later.json()["duplicate"] is True
         assert requests.get(f"{one.url}/readyz", timeout=10).status_code == 200  # Redis reachable
     assert len(aliyun_sms_sandbox.requests) == 1
+
+
+def test_logto_messages_without_a_code_are_told_apart_by_their_payload() -> None:
+    from logto_connector_aliyun_sms.relay.logto import parse
+
+    one = parse({"to": TO, "type": "OrganizationInvitation", "payload": {"link": "https://a/1"}})
+    two = parse({"to": TO, "type": "OrganizationInvitation", "payload": {"link": "https://a/2"}})
+    assert key_for("logto", one.to, one.code) != key_for("logto", two.to, two.code)

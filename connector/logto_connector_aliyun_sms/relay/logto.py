@@ -8,6 +8,7 @@ short JSON object ``{"code", "message"}``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aiohttp import web
@@ -27,7 +28,8 @@ def parse(body: Any) -> Parsed:
     payload = data.get("payload")
     if to is None or message_type is None or not isinstance(payload, dict):
         raise bad_request('the body must be {"to", "type", "payload": {"code", ...}}')
-    code = text_at(payload, "code") or ""
+    # the code names the message; a payload without one (a link, say) is named by all of it
+    code = text_at(payload, "code") or json.dumps(payload, sort_keys=True, default=str)
     ip = text_at(data, "ip")
     return Parsed(to, code, message_type, dict(payload), ip)
 
