@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -224,3 +225,18 @@ def test_logto_messages_without_a_code_are_told_apart_by_their_payload() -> None
     one = parse({"to": TO, "type": "OrganizationInvitation", "payload": {"link": "https://a/1"}})
     two = parse({"to": TO, "type": "OrganizationInvitation", "payload": {"link": "https://a/2"}})
     assert key_for("logto", one.to, one.code) != key_for("logto", two.to, two.code)
+
+
+def test_a_duplicate_waiting_on_a_failed_send_sends_it(relay: Any, aliyun_sms_sandbox: Any) -> None:
+    """The first request fails before anything left; the one waiting on it sends instead."""
+    aliyun_sms_sandbox.set_latency(rtt_ms=300)
+    aliyun_sms_sandbox.inject_fault("error", status=503)
+    body, headers = platform_request("kratos", HK, "979797")
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(post, f"{relay.url}/v1/kratos", body, headers)
+        time.sleep(0.1)
+        second = pool.submit(post, f"{relay.url}/v1/kratos", body, headers)
+        statuses = sorted([first.result().status_code, second.result().status_code])
+    assert statuses == [200, 503]
+    assert len(aliyun_sms_sandbox.messages) == 1
+    assert len(aliyun_sms_sandbox.requests) == 2
