@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import console, demo, metadata, sandbox, schema, send, usage, validate
+from . import console, demo, metadata, sandbox, schema, send, serve, usage, validate
 from ._config_file import CREDENTIALS_HELP, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET
 from ._describe import describe
 from ._output import (
@@ -41,7 +41,7 @@ from ._output import (
 )
 from .metadata import resolve_lang
 
-COMMANDS = (metadata, schema, validate, send, usage, demo, sandbox, console)
+COMMANDS = (metadata, schema, validate, send, usage, demo, sandbox, console, serve)
 """The subcommands, in the order ``--help`` lists them."""
 
 __all__ = [
