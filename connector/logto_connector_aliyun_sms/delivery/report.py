@@ -96,12 +96,15 @@ def report_id(
     sent_at: datetime | None,
     reported_at: datetime | None,
     error_code: str | None,
+    content: str = "",
 ) -> str:
     """A stable key: the same message's same outcome always gives the same id.
 
-    A query row asked with its BizId and the receipt of the same message share the id.
+    A receipt and the query row of the same message asked with its BizId share the id. A row
+    asked without a BizId has none to go by: its text and template tell it apart instead.
     """
     parts = [
+        content,
         biz_id or "",
         phone,
         sent_at.isoformat() if sent_at else "",
@@ -138,7 +141,14 @@ def from_query_row(row: dict[str, Any], phone: str, biz_id: str | None) -> Deliv
         "reported_at": reported_at,
         "template_code": _text(row.get("TemplateCode")),
         "parts": parts_of(row.get("Content")),
-        "id": report_id(biz_id, phone, sent_at, reported_at, error_code),
+        "id": report_id(
+            biz_id,
+            phone,
+            sent_at,
+            reported_at,
+            error_code,
+            "" if biz_id else f"{row.get('TemplateCode')}\x1f{row.get('Content')}",
+        ),
         "raw": dict(row),
     }
 
