@@ -11,10 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "limits"))
 
-from redis_server import REQUIRE_ENV, RedisServer, redis_server_path  # noqa: E402
+from redis_server import REQUIRE_ENV, RedisServer, redis_server_path
 
-from logto_connector_aliyun_sms import limits  # noqa: E402
-from logto_connector_aliyun_sms.delivery import dedupe, hooks  # noqa: E402
+from logto_connector_aliyun_sms import limits
+from logto_connector_aliyun_sms.delivery import dedupe, hooks
 
 
 @pytest.fixture(autouse=True)

@@ -60,7 +60,8 @@ def test_failed_and_pending_outcomes(aliyun_sms_sandbox: Any) -> None:
     assert report["biz_id"] == failed["BizId"]
     [report] = aliyun_sms.query_delivery(config, PHONE, biz_id=pending["BizId"])
     assert report["status"] == "pending"
-    assert report["reported_at"] is None and report["error_code"] is None
+    assert report["reported_at"] is None
+    assert report["error_code"] is None
     assert [r["status"] for r in aliyun_sms.query_delivery(config, PHONE)] == [
         "pending",
         "failed",
@@ -187,7 +188,8 @@ async def test_async_query(aliyun_sms_sandbox: Any) -> None:
     config = sb.connector_config()
     sent = await aliyun_sms.send_message_async(SIGN_IN, config)
     [report] = await aliyun_sms.query_delivery_async(config, PHONE, biz_id=sent["BizId"])
-    assert report["status"] == "delivered" and report["biz_id"] == sent["BizId"]
+    assert report["status"] == "delivered"
+    assert report["biz_id"] == sent["BizId"]
     notice_history(sb, PHONE, 55)
     assert len(await aliyun_sms.query_delivery_async(config, "+86 138 1234 5678")) == 56
 

@@ -40,18 +40,21 @@ def test_a_push_is_answered_and_each_report_told(seen: list[DeliveryReport]) -> 
     )
     assert receiver.handle("POST", QUERY, push) == OK
     delivered, failed = seen
-    assert delivered["status"] == "delivered" and delivered["error_code"] == "DELIVERED"
+    assert delivered["status"] == "delivered"
+    assert delivered["error_code"] == "DELIVERED"
     assert delivered["phone"] == "+8613812345678"
     assert delivered["biz_id"] == "900619746936498440^0"
     assert delivered["out_id"] == "order-9"
     assert delivered["error_message"] == "用户接收成功"
-    assert delivered["parts"] == 1 and delivered["template_code"] is None
+    assert delivered["parts"] == 1
+    assert delivered["template_code"] is None
     china = timezone(timedelta(hours=8))
     assert delivered["sent_at"] == datetime(2026, 12, 1, 10, 0, 0, tzinfo=china)
     assert delivered["reported_at"] == datetime(2026, 12, 1, 10, 0, 3, tzinfo=china)
     assert delivered["reported_at"].utcoffset() == timedelta(hours=8)
     assert delivered["raw"] == json.loads(push)[0]
-    assert failed["status"] == "failed" and failed["phone"] == "+85261234567"
+    assert failed["status"] == "failed"
+    assert failed["phone"] == "+85261234567"
     assert (failed["error_code"], failed["error_message"], failed["out_id"]) == (
         "MOBILE_NOT_ON_SERVICE",
         "停机",
@@ -77,7 +80,8 @@ def test_a_missing_or_wrong_token_is_forbidden_and_nothing_recorded(
     receiver = aliyun_sms.DeliveryReceiver(token=TOKEN)
     for method in ("POST", "GET"):
         status, answer = receiver.handle(method, query, body(receipt()))
-        assert status == 403 and answer["code"] != 0
+        assert status == 403
+        assert answer["code"] != 0
     assert seen == []
     assert receiver.handle("POST", QUERY, body(receipt())) == OK  # not remembered either
     assert len(seen) == 1
@@ -116,7 +120,8 @@ def test_a_malformed_body_is_refused_and_nothing_recorded(
 ) -> None:
     receiver = aliyun_sms.DeliveryReceiver(token=TOKEN)
     status, answer = receiver.handle("POST", QUERY, push)
-    assert 400 <= status < 500 and answer["code"] != 0
+    assert 400 <= status < 500
+    assert answer["code"] != 0
     assert seen == []
 
 
@@ -151,9 +156,11 @@ def test_a_failing_callback_makes_aliyun_retry_only_what_was_not_handled(
     push = body(receipt(biz_id="1^0"), receipt(biz_id="2^0"), receipt(biz_id="3^0"))
     with caplog.at_level(logging.ERROR):
         status, answer = receiver.handle("POST", QUERY, push)
-    assert status == 500 and answer["code"] != 0
+    assert status == 500
+    assert answer["code"] != 0
     assert handled == ["1^0", "3^0"]
-    assert "138****5678" in caplog.text and "13812345678" not in caplog.text
+    assert "138****5678" in caplog.text
+    assert "13812345678" not in caplog.text
     assert receiver.handle("POST", QUERY, push) == OK  # Aliyun's retry
     assert handled == ["1^0", "3^0", "2^0"]
     assert receiver.handle("POST", QUERY, push) == OK
@@ -196,10 +203,11 @@ def test_sync_handle_runs_async_callbacks_and_hooks_are_removable() -> None:
 
 def test_the_token_must_be_a_real_secret_and_never_shows() -> None:
     for bad in ("", "short", None, 12345678901234567890):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="16 characters"):
             aliyun_sms.DeliveryReceiver(token=bad)  # type: ignore[arg-type]
     receiver = aliyun_sms.DeliveryReceiver(token=TOKEN)
-    assert TOKEN not in repr(receiver) and TOKEN not in str(vars(receiver))
+    assert TOKEN not in repr(receiver)
+    assert TOKEN not in str(vars(receiver))
 
 
 def test_the_store_follows_the_limits_url(redis_url: str) -> None:
@@ -274,7 +282,8 @@ async def test_async_workers_sharing_redis_through_asyncio_clients(redis_url: st
         ]
     )
     assert answers == [OK, OK]
-    assert len(told) == 30 and len(set(told)) == 30
+    assert len(told) == 30
+    assert len(set(told)) == 30
     for sync, aio, _ in stores:
         sync.close()
         await aio.aclose()
@@ -286,7 +295,8 @@ def test_a_store_that_fails_makes_aliyun_push_again(seen: list[DeliveryReport]) 
     down = RedisDedupe(redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2))
     receiver = aliyun_sms.DeliveryReceiver(token=TOKEN, store=down)
     status, answer = receiver.handle("POST", QUERY, body(receipt()))
-    assert status == 503 and answer["code"] != 0
+    assert status == 503
+    assert answer["code"] != 0
     assert seen == []
 
 
