@@ -228,7 +228,7 @@ def test_reset_restores_the_configured_url(client: Client) -> None:
     ],
 )
 def test_bad_report_settings_are_refused(sb: Sandbox, change: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="must|at most"):
+    with pytest.raises(ValueError, match=r"must|at most"):
         sb.set_reports(**change)
 
 
