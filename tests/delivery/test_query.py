@@ -208,3 +208,12 @@ async def test_connector_get_delivery(aliyun_sms_sandbox: Any) -> None:
     assert await async_connector.get_delivery_async(PHONE) == [
         {**report, "biz_id": None, "id": (await async_connector.get_delivery_async(PHONE))[0]["id"]}
     ]
+
+
+def test_the_last_page_is_known_without_a_total() -> None:
+    from logto_connector_aliyun_sms.delivery.query import _done
+
+    assert _done(50, 50, 0) is False  # no TotalCount: a full page asks for the next
+    assert _done(60, 10, 0) is True
+    assert _done(50, 50, 50) is True
+    assert _done(50, 50, 120) is False

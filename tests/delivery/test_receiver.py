@@ -308,3 +308,49 @@ def test_memory_dedupe_stays_bounded() -> None:
     assert not dedupe.claim("4")
     assert dedupe.claim("0")  # forgotten: the oldest went first
     assert "5 ids" not in repr(dedupe)
+
+
+class _FlakyStore(MemoryDedupe):
+    """A store that takes claims but fails when told to mark or release them."""
+
+    def done(self, report_id: str) -> None:
+        raise ConnectionError("store gone")
+
+    def release(self, report_id: str) -> None:
+        raise ConnectionError("store gone")
+
+    async def done_async(self, report_id: str) -> None:
+        raise ConnectionError("store gone")
+
+    async def release_async(self, report_id: str) -> None:
+        raise ConnectionError("store gone")
+
+
+async def test_a_store_failing_after_the_claim_still_answers(
+    seen: list[DeliveryReport], caplog: pytest.LogCaptureFixture
+) -> None:
+    receiver = aliyun_sms.DeliveryReceiver(token=TOKEN, store=_FlakyStore())
+    assert receiver.handle("POST", QUERY, body(receipt())) == OK
+    assert await receiver.handle_async("POST", QUERY, body(receipt(biz_id="2^0"))) == OK
+    assert len(seen) == 2
+    assert "claim expires" in caplog.text
+    hook = aliyun_sms.on_delivery(lambda report: 1 / 0)
+    assert receiver.handle("POST", QUERY, body(receipt(biz_id="3^0")))[0] == 500
+    assert (await receiver.handle_async("POST", QUERY, body(receipt(biz_id="4^0"))))[0] == 500
+    hook.remove()
+
+
+async def test_a_redis_store_with_only_an_asyncio_client(redis_url: str) -> None:
+    import redis.asyncio
+
+    from logto_connector_aliyun_sms.limits.redis_store import RedisStore
+
+    aio = redis.asyncio.Redis.from_url(redis_url)
+    try:
+        chosen = dedupe_for(RedisStore(async_client=aio))
+        assert isinstance(chosen, RedisDedupe)
+        receiver = aliyun_sms.DeliveryReceiver(token=TOKEN, store=chosen)
+        assert await receiver.handle_async("POST", QUERY, body(receipt(biz_id="a^0"))) == OK
+        assert receiver.handle("POST", QUERY, body(receipt(biz_id="b^0")))[0] == 503
+    finally:
+        await aio.aclose()

@@ -102,14 +102,22 @@ class RedisDedupe:
     def __repr__(self) -> str:
         return f"RedisDedupe(prefix={self.prefix!r})"
 
+    def _sync(self) -> Any:
+        if self.client is None:
+            raise RuntimeError(
+                "the limits store has only a redis.asyncio client: use handle_async, or pass a "
+                "redis.Redis too (use_redis)"
+            )
+        return self.client
+
     def claim(self, report_id: str) -> bool:
-        return bool(self.client.set(self.prefix + report_id, "claimed", nx=True, px=CLAIM_MS))
+        return bool(self._sync().set(self.prefix + report_id, "claimed", nx=True, px=CLAIM_MS))
 
     def done(self, report_id: str) -> None:
-        self.client.set(self.prefix + report_id, "done", px=KEEP_MS)
+        self._sync().set(self.prefix + report_id, "done", px=KEEP_MS)
 
     def release(self, report_id: str) -> None:
-        self.client.delete(self.prefix + report_id)
+        self._sync().delete(self.prefix + report_id)
 
     async def claim_async(self, report_id: str) -> bool:
         if self.async_client is None:
@@ -144,8 +152,10 @@ def dedupe_for(store: Any = None) -> Dedupe:
     if all(hasattr(store, name) for name in ("claim", "done", "release", "claim_async")):
         dedupe: Dedupe = store
         return dedupe
-    if getattr(store, "name", None) == "redis" and getattr(store, "client", None) is not None:
-        return RedisDedupe(store.client, getattr(store, "async_client", None))
+    if getattr(store, "name", None) == "redis":
+        sync, aio = getattr(store, "client", None), getattr(store, "async_client", None)
+        if sync is not None or aio is not None:
+            return RedisDedupe(sync, aio)
     return _memory
 
 

@@ -118,7 +118,8 @@ def _secret_free(asked: Question, error: ConnectorError) -> ConnectorError:
 
 
 def _done(seen: int, page_rows: int, total: int) -> bool:
-    return page_rows < PAGE_SIZE or seen >= total
+    """The last page: a short one, or every row of ``TotalCount`` seen (when Aliyun gave it)."""
+    return page_rows < PAGE_SIZE or 0 < total <= seen
 
 
 def query_delivery(

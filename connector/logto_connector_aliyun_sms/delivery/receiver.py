@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -70,6 +70,25 @@ def parse_receipts(body: bytes | str | None) -> list[DeliveryReport]:
     if not isinstance(items, list):
         raise MalformedReport("the body must be a JSON array of receipts")
     return [from_receipt(item) for item in items]
+
+
+def _quietly(step: Callable[[str], None], report_id: str) -> None:
+    """Mark or release a claim; a store that fails now leaves the claim to expire (a minute)."""
+    try:
+        step(report_id)
+    except Exception as exc:
+        logger.warning(
+            "the de-duplication store failed (%s); its claim expires", type(exc).__name__
+        )
+
+
+async def _quietly_async(step: Callable[[str], Awaitable[None]], report_id: str) -> None:
+    try:
+        await step(report_id)
+    except Exception as exc:
+        logger.warning(
+            "the de-duplication store failed (%s); its claim expires", type(exc).__name__
+        )
 
 
 class DeliveryReceiver:
@@ -132,9 +151,9 @@ class DeliveryReceiver:
             except Exception:
                 failed += 1
                 self._log_failure(report)
-                dedupe.release(report["id"])
+                _quietly(dedupe.release, report["id"])
                 continue
-            dedupe.done(report["id"])
+            _quietly(dedupe.done, report["id"])
         return self._answer(len(checked), failed)
 
     async def handle_async(self, method: str, query: Query, body: bytes | str | None) -> Answer:
@@ -155,9 +174,9 @@ class DeliveryReceiver:
             except Exception:
                 failed += 1
                 self._log_failure(report)
-                await dedupe.release_async(report["id"])
+                await _quietly_async(dedupe.release_async, report["id"])
                 continue
-            await dedupe.done_async(report["id"])
+            await _quietly_async(dedupe.done_async, report["id"])
         return self._answer(len(checked), failed)
 
     @staticmethod
