@@ -8,7 +8,6 @@ otherwise they are kept in this process, bounded, oldest forgotten first.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import OrderedDict
@@ -91,6 +90,12 @@ class MemoryDedupe:
         self.release(report_id)
 
 
+async def _in_thread(step: Any, report_id: str) -> Any:
+    import asyncio
+
+    return await asyncio.to_thread(step, report_id)
+
+
 class RedisDedupe:
     """Claims in Redis, through the limits store's clients: every worker sees the same ones."""
 
@@ -121,19 +126,19 @@ class RedisDedupe:
 
     async def claim_async(self, report_id: str) -> bool:
         if self.async_client is None:
-            return await asyncio.to_thread(self.claim, report_id)
+            return bool(await _in_thread(self.claim, report_id))
         key = self.prefix + report_id
         return bool(await self.async_client.set(key, "claimed", nx=True, px=CLAIM_MS))
 
     async def done_async(self, report_id: str) -> None:
         if self.async_client is None:
-            await asyncio.to_thread(self.done, report_id)
+            await _in_thread(self.done, report_id)
         else:
             await self.async_client.set(self.prefix + report_id, "done", px=KEEP_MS)
 
     async def release_async(self, report_id: str) -> None:
         if self.async_client is None:
-            await asyncio.to_thread(self.release, report_id)
+            await _in_thread(self.release, report_id)
         else:
             await self.async_client.delete(self.prefix + report_id)
 

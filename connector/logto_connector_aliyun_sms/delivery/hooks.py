@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -71,7 +69,9 @@ def notify(report: DeliveryReport) -> None:
     for hook in hooks():
         try:
             result = hook.callback(report)
-            if inspect.isawaitable(result):
+            if isinstance(result, Awaitable):
+                import asyncio  # only for an async callback: the package imports no asyncio
+
                 asyncio.run(_awaited(result))
         except Exception as exc:  # every callback gets the report; the first failure is told
             failure = failure or exc
@@ -85,7 +85,7 @@ async def notify_async(report: DeliveryReport) -> None:
     for hook in hooks():
         try:
             result = hook.callback(report)
-            if inspect.isawaitable(result):
+            if isinstance(result, Awaitable):
                 await result
         except Exception as exc:
             failure = failure or exc

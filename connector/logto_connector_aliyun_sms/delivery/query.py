@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
 from collections.abc import Iterator
@@ -160,6 +159,8 @@ async def query_delivery_async(
     """``query_delivery`` for asyncio hosts: never blocks the event loop on the network."""
     asked = question(config, phone, biz_id, date)
     if "alibabacloud_dysmsapi20170525.client" not in sys.modules:  # first use: import off the loop
+        import asyncio
+
         await asyncio.get_running_loop().run_in_executor(None, import_sdk)
     client = asked.prepared.client()
     reports: list[DeliveryReport] = []
