@@ -354,3 +354,55 @@ async def test_a_redis_store_with_only_an_asyncio_client(redis_url: str) -> None
         assert receiver.handle("POST", QUERY, body(receipt(biz_id="b^0")))[0] == 503
     finally:
         await aio.aclose()
+
+
+def test_two_worker_processes_sharing_redis_record_each_report_once(
+    redis_url: str, tmp_path: Any
+) -> None:
+    """Two processes, each with its own receiver and callback, the store chosen by
+    ALIYUN_SMS_LIMITS_URL: Aliyun's pushes and their repeats spread over both."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import redis
+
+    with redis.Redis.from_url(redis_url) as client:
+        client.flushall()
+    receipts = [receipt(biz_id=f"{i}^0") for i in range(300)]
+    pushes = [body(*receipts[i : i + 30]).decode() for i in range(0, 300, 30)]
+    files = []
+    for name, order in (("a", pushes), ("b", pushes[::-1])):
+        path = Path(tmp_path) / f"pushes-{name}.json"
+        path.write_text(json.dumps(order), "utf-8")
+        files.append(path)
+    worker = Path(__file__).with_name("receipt_worker.py")
+    env = {**os.environ, "ALIYUN_SMS_LIMITS_URL": redis_url}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(worker), str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for path in files
+    ]
+    try:
+        for process in processes:
+            assert process.stdout is not None
+            assert process.stdout.readline().strip() == "ready"
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        results = [json.loads(p.communicate(timeout=60)[0]) for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    assert all(status == 200 for result in results for status in result["answers"])
+    seen = [biz_id for result in results for biz_id in result["seen"]]
+    assert sorted(seen) == sorted(r["biz_id"] for r in receipts)  # each once, in all
