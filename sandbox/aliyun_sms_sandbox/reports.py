@@ -39,6 +39,8 @@ ERR_MSG = {
 RETRY_DELAYS_S: tuple[float, ...] = (60.0, 300.0, 1800.0)
 BATCH_SIZE = 100
 MAX_LOGGED_PUSHES = 1000
+#: Receipts waiting to be pushed (a receiver down for long): beyond, the oldest are given up.
+MAX_WAITING = 50_000
 
 
 def sms_size(content: str) -> int:
@@ -120,7 +122,13 @@ class ReportBook:
         """Queue the receipt of a message that will report (not one that never does)."""
         if message.status == WAITING or message.reported_at is None:
             return
-        self._pending.append(_Pending(receipt(message), message.reported_at))
+        self._queue(_Pending(receipt(message), message.reported_at))
+
+    def _queue(self, item: _Pending) -> None:
+        if len(self._pending) >= MAX_WAITING:
+            del self._pending[0]
+            self.abandoned += 1
+        self._pending.append(item)
 
     def due(self, now: float) -> list[Batch]:
         """The batches to push now (their receipts leave the queue until answered)."""
@@ -137,7 +145,7 @@ class ReportBook:
             batches.append(batch)
         for p in ready:  # occasional duplicates: the same receipt in a later push
             if not p.duplicate and p.attempt == 1 and self._random.random() < self.duplicate_rate:
-                self._pending.append(_Pending(p.receipt, now, 1, duplicate=True))
+                self._queue(_Pending(p.receipt, now, 1, duplicate=True))
         return batches
 
     def answered(self, batch: Batch, now: float, status: int | None, body: Any) -> bool:

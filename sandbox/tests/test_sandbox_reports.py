@@ -259,6 +259,18 @@ def test_cli_option() -> None:
     assert args.report_url == "http://127.0.0.1:8000/r?token=x"
 
 
+def test_the_queue_stays_bounded(sb: Sandbox, client: Client, monkeypatch: Any) -> None:
+    from aliyun_sms_sandbox import reports
+
+    monkeypatch.setattr(reports, "MAX_WAITING", 3)
+    sb.clock.set(datetime.now(timezone.utc))
+    sb.set_reports("http://127.0.0.1:9/r?token=x", delay_s=60)
+    for i in range(5):
+        _send(client, f"1380000000{i}")
+    assert raw_request(sb, "GET", "/_sandbox/reports")[2]["waiting"] == 3
+    assert raw_request(sb, "GET", "/_sandbox/reports")[2]["abandoned"] == 2
+
+
 def test_sms_size_and_the_book_alone() -> None:
     assert sms_size("短" * 70) == 1
     assert sms_size("短" * 71) == 2
