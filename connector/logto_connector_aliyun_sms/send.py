@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any, NamedTuple
 
@@ -16,6 +17,7 @@ from .redact import scrub
 from .template_param import template_param
 
 logger = logging.getLogger("logto_connector_aliyun_sms")
+_OUT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class Outgoing(NamedTuple):
@@ -26,6 +28,7 @@ class Outgoing(NamedTuple):
     template_code: str
     template_param: str
     reservation: limits.Reservation | None = None  # its place in the limits, if any
+    out_id: str | None = None  # the caller's OutId (data["outId"]), echoed in receipts
 
     def __repr__(self) -> str:
         return (
@@ -57,7 +60,21 @@ def plan(data: Any, config: Any) -> Outgoing:
     code = template["templateCode"]
     if isinstance(code, dict):
         code = code["china" if phone.mainland else "overseas"]
-    return Outgoing(prepared, phone, code, template_param(data["payload"]))
+    return Outgoing(
+        prepared, phone, code, template_param(data["payload"]), out_id=_out_id(data.get("outId"))
+    )
+
+
+def _out_id(value: object) -> str | None:
+    """``data["outId"]``: sent as OutId only when given (Logto never sends one)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _OUT_ID.fullmatch(value):
+        raise _bad_request(
+            "data.outId must be 1 to 64 ASCII letters, digits, '-' or '_' (your own id for "
+            "this message, echoed in its delivery receipt)"
+        )
+    return value
 
 
 def _sms_request(outgoing: Outgoing) -> Any:
@@ -66,6 +83,7 @@ def _sms_request(outgoing: Outgoing) -> Any:
         outgoing.prepared.config["signName"],
         outgoing.template_code,
         outgoing.template_param,
+        outgoing.out_id,
     )
 
 

@@ -12,7 +12,7 @@ from .client import (
     client_key,
     import_sdk,
 )
-from .models import send_sms_request, send_statistics_request
+from .models import query_send_details_request, send_sms_request, send_statistics_request
 
 __all__ = [
     "ClientKey",
@@ -22,6 +22,7 @@ __all__ = [
     "client_for",
     "client_key",
     "import_sdk",
+    "query_send_details_request",
     "send_sms_request",
     "send_statistics_request",
 ]
