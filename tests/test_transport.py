@@ -220,3 +220,14 @@ def test_where_the_sdk_failed_decides_the_outcome_not_the_text() -> None:
     failure, wait = translate(RuntimeError(text), reached=True)
     assert (failure.outcome, wait) == (Outcome.MAYBE_SENT, None)
     assert failure.data["maybeSent"] is True  # type: ignore[index]
+
+
+def test_importing_the_package_loads_no_http_client() -> None:
+    """The transports' libraries load with the SDK, on the first send, not at import."""
+    import subprocess
+    import sys
+
+    code = "import sys, logto_connector_aliyun_sms\n"
+    code += "print(sorted({m.split('.')[0] for m in sys.modules} & {'httpcore', 'h11', 'aiohttp'}))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
