@@ -9,8 +9,10 @@ untouched. Requests are built, signed and parsed by the SDK as usual; only the s
 The sync transport's rules hold here too (``sync_transport.py``): TLS verified (certifi's
 CA bundle, or ``SSL_CERT_FILE``), ``HTTPS_PROXY`` with ``NO_PROXY``, never a proxy for loopback;
 connect + send + answer within ``connect + read`` timeout; answers capped at 1 MiB; no
-redirects (a 3xx is a :class:`BadAnswer`). A failure to open the connection is :class:`NotSent`
-(the caller may retry); one after the request was written is :class:`MaybeSent`.
+redirects (a 3xx is a :class:`BadAnswer`). A failure before aiohttp had a connection for the
+request (opened, tunnelled through a proxy and TLS-wrapped, or reused: seen through aiohttp's
+public tracing signals) is :class:`NotSent` (the caller may retry); one after is
+:class:`MaybeSent`.
 
 A header value that is not Latin-1 or holds a control character is :class:`CannotSend`
 (``wire.py``), before any connection; a proxy's 407 (or any proxy error) never carries the
@@ -97,6 +99,7 @@ async def _send(request: Any, runtime: dict[str, Any]) -> DaraResponse:
     header_bytes(request.headers)  # CannotSend before any connection: a line break, not Latin-1
     data = body_bytes(request)
     session, _, turns = await _session()
+    connection = _Connection()
     try:
         # A fair queue in front of the pool: the timeouts count from the moment a connection is
         # ours, and no send waits behind others that keep coming back (aiohttp's pool is not FIFO).
@@ -111,21 +114,42 @@ async def _send(request: Any, runtime: dict[str, Any]) -> DaraResponse:
                 proxy=proxy,
                 timeout=timeout,
                 allow_redirects=False,
+                trace_request_ctx=connection,
             ) as response,
         ):
             return await _answer(response)
     except aiohttp.ClientHttpProxyError as exc:  # the proxy refused the tunnel (407, 403...)
         # its text holds the proxy's URL, credentials included: only the status leaves
         raise NotSent(f"the proxy refused the tunnel: HTTP {exc.status}") from None
-    except (
-        aiohttp.ClientConnectorError,  # refused, unreachable, DNS, TLS handshake, proxy down
-        aiohttp.ConnectionTimeoutError,
-    ) as exc:
-        raise NotSent(f"could not open the connection: {_describe(exc, proxy)}") from None
-    except (aiohttp.ClientPayloadError, aiohttp.ClientResponseError) as exc:  # not HTTP, broken
-        raise BadAnswer(_describe(exc, proxy)) from None
-    except (aiohttp.ClientError, OSError) as exc:  # the request may have reached Aliyun
-        raise MaybeSent(_describe(exc, proxy)) from None
+    except (aiohttp.ClientError, OSError) as exc:
+        if not connection.ready:  # refused, DNS, TLS handshake, a proxy's broken tunnel...
+            raise NotSent(f"could not open the connection: {_describe(exc, proxy)}") from None
+        if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientResponseError)):
+            raise BadAnswer(_describe(exc, proxy)) from None  # not HTTP, broken framing
+        raise MaybeSent(_describe(exc, proxy)) from None  # the request may have reached Aliyun
+
+
+class _Connection:
+    """Whether aiohttp had a connection for the request (opened, tunnelled and TLS-wrapped, or
+    reused): nothing is written before. Set by :func:`_connected` through aiohttp's tracing."""
+
+    __slots__ = ("ready",)
+
+    def __init__(self) -> None:
+        self.ready = False
+
+
+async def _connected(session: Any, context: Any, params: Any) -> None:
+    connection = context.trace_request_ctx
+    if isinstance(connection, _Connection):
+        connection.ready = True
+
+
+def _tracing() -> aiohttp.TraceConfig:
+    config = aiohttp.TraceConfig()
+    config.on_connection_create_end.append(_connected)
+    config.on_connection_reuseconn.append(_connected)
+    return config
 
 
 def _describe(exc: BaseException, proxy: str | None) -> str:
@@ -162,6 +186,7 @@ async def _session() -> _Entry:
         connector=aiohttp.TCPConnector(limit=POOL_SIZE, limit_per_host=POOL_SIZE),
         cookie_jar=aiohttp.DummyCookieJar(),  # an API: no cookie is kept or sent back
         trust_env=False,
+        trace_configs=[_tracing()],  # where a failure happened: before the connection, or after
     )
     closer = _close_at_shutdown(session)
     entry = _sessions[loop] = (session, closer, asyncio.Semaphore(POOL_SIZE))

@@ -17,10 +17,11 @@ Rules, per attempt:
 - **Answers are capped** at ``MAX_ANSWER_BYTES`` (1 MiB), streamed and counted; a bigger one is
   a :class:`BadAnswer`. Headers: h11's limit (100 KiB), else a :class:`BadAnswer`.
 - **No redirects**: a 3xx is a :class:`BadAnswer`, never followed (httpcore follows none).
-- **Where it failed decides** (httpcore's ``trace`` extension): before the request was wholly
-  written -> :class:`NotSent` (the caller may retry); after -> :class:`MaybeSent` (never
-  retried). A header value h11 refuses (a line break, a control character) or that is not
-  Latin-1 -> :class:`CannotSend`: nothing reaches the wire, and nothing is retried.
+- **Where it failed decides** (the deadline streams see the request go out, in one write):
+  before the request was wholly written -> :class:`NotSent` (the caller may retry); after ->
+  :class:`MaybeSent` (never retried). A header value with a control character or outside
+  Latin-1 (``wire.py``; h11 would refuse it too) -> :class:`CannotSend`: nothing reaches the
+  wire, and nothing is retried.
 - **TLS always verified** (``netenv.tls_context``: certifi or ``SSL_CERT_FILE``, TLS 1.2 at
   least); ``HTTPS_PROXY`` with ``NO_PROXY`` honoured, loopback never proxied; the proxy's
   credentials never appear in an error.
@@ -135,7 +136,7 @@ class SyncTransport:
         url = urlsplit(DaraCore.compose_url(request))
         proxy = proxy_for(url.scheme, url.hostname or "")
         ssl_context = tls_context() if url.scheme == "https" else None
-        outgoing = _outgoing(request, url, attempt, connect_s, read_s)
+        outgoing = _outgoing(request, url, connect_s, read_s)
         pool = self._pool(proxy, ssl_context)
         token = current.set(attempt)
         try:
@@ -150,8 +151,8 @@ class SyncTransport:
             raise CannotSend(f"the request cannot be sent: {exc}") from None
         except httpcore.RemoteProtocolError as exc:
             if not attempt.written:
-                raise NotSent(f"no request was written: {_describe(exc, proxy)}") from None
-            if "without sending a response" in str(exc):  # closed with no answer at all
+                raise NotSent(_unwritten(attempt, exc, proxy)) from None
+            if not attempt.heard:  # the connection closed before a byte of answer
                 raise MaybeSent(f"no answer: {_describe(exc, proxy)}") from None
             raise BadAnswer(f"not an HTTP answer: {_describe(exc, proxy)}") from None
         except (httpcore.ProxyError, httpcore.UnsupportedProtocol) as exc:
@@ -159,7 +160,7 @@ class SyncTransport:
         except (httpcore.NetworkError, httpcore.TimeoutException, OSError) as exc:
             if attempt.written:
                 raise MaybeSent(f"no answer: {_describe(exc, proxy)}") from None
-            raise NotSent(f"could not open the connection: {_describe(exc, proxy)}") from None
+            raise NotSent(_unwritten(attempt, exc, proxy)) from None
         finally:
             current.reset(token)
         response = DaraResponse()
@@ -172,9 +173,7 @@ class SyncTransport:
         return response
 
 
-def _outgoing(
-    request: Any, url: SplitResult, attempt: Attempt, connect_s: float, read_s: float
-) -> httpcore.Request:
+def _outgoing(request: Any, url: SplitResult, connect_s: float, read_s: float) -> httpcore.Request:
     """The SDK's request as httpcore's: headers checked, a body with its length."""
     data = body_bytes(request)
     method = str(request.method).upper()
@@ -198,7 +197,7 @@ def _outgoing(
         where,
         headers=headers,
         content=data,
-        extensions={"timeout": timeouts, "trace": attempt.trace},
+        extensions={"timeout": timeouts},
     )
 
 
@@ -217,6 +216,12 @@ def _read(answer: httpcore.Response) -> tuple[int, dict[str, str], bytes]:
             raise BadAnswer(f"an answer over {MAX_ANSWER_BYTES} bytes")
         chunks.append(chunk)
     return answer.status, headers, b"".join(chunks)
+
+
+def _unwritten(attempt: Attempt, exc: BaseException, proxy: str | None) -> str:
+    if attempt.sending:  # a reused connection the server had closed, typically
+        return f"the request could not be written whole: {_describe(exc, proxy)}"
+    return f"could not open the connection: {_describe(exc, proxy)}"
 
 
 def _describe(exc: BaseException, proxy: str | None) -> str:
