@@ -231,3 +231,20 @@ def test_importing_the_package_loads_no_http_client() -> None:
     code += "print(sorted({m.split('.')[0] for m in sys.modules} & {'httpcore', 'h11', 'aiohttp'}))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_send_failure_pickles_with_its_outcome() -> None:
+    """Failures cross process boundaries (a worker pool): code, data and outcome survive."""
+    import pickle
+
+    from logto_connector_aliyun_sms._sdk import Outcome, SendFailure
+
+    error = ConnectorError(ConnectorErrorCode.GENERAL, {"maybeSent": False, "Code": None})
+    failure = pickle.loads(pickle.dumps(SendFailure(error, Outcome.NOT_SENT)))  # noqa: S301
+    assert isinstance(failure, SendFailure)
+    assert (failure.code, failure.data, failure.outcome) == (
+        ConnectorErrorCode.GENERAL,
+        {"maybeSent": False, "Code": None},
+        Outcome.NOT_SENT,
+    )
+    assert str(failure) == str(error)
