@@ -126,6 +126,35 @@ def test_clear_clients_closes_pooled_sockets(serve: Callable[..., Any]) -> None:
     assert threading.active_count() < 20
 
 
+def test_a_send_in_flight_survives_clear_clients(serve: Callable[..., Any]) -> None:
+    """clear_clients() (or an evicted client) while another thread's send waits for its answer:
+    that send still gets its answer; its connection closes once it is done."""
+    from transport_helpers import CONFIG, DATA
+
+    asked = threading.Event()
+
+    def slow(exchange: Exchange) -> None:
+        exchange.read_request()
+        asked.set()
+        exchange.server.stopped.wait(0.5)
+        exchange.send(ok_answer())
+        exchange.stream.recv(1)  # until the client closes
+
+    server = serve(slow)
+    config = dict(CONFIG, endpoint=server.endpoint)
+    results: list[Any] = []
+    thread = threading.Thread(target=lambda: results.append(aliyun_sms.send_message(DATA, config)))
+    thread.start()
+    assert asked.wait(5)
+    clear_clients()  # the send is in flight
+    thread.join(5)
+    assert [result["RequestId"] for result in results] == ["R-1"]
+    assert len(server.requests) == 1
+    for worker in server.threads:
+        worker.join(2)  # the server's side ends only when the client closed its connection
+    assert not any(worker.is_alive() for worker in server.threads)
+
+
 def _documented_close(send: Callable[[], Any]) -> None:
     loop = asyncio.new_event_loop()
     try:

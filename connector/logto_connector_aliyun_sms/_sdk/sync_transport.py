@@ -63,12 +63,21 @@ _debug = logging.getLogger("darabonba-core")
 _backend = DeadlineBackend()
 
 
+class _Pool:
+    """An httpcore pool and the sends using it: a retired pool closes when its last send ends."""
+
+    __slots__ = ("pool", "retired", "users")
+
+    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+        self.pool, self.users, self.retired = pool, 0, False
+
+
 class SyncTransport:
     """Keep-alive pools (one per proxy and CA bundle) for one SDK client; thread-safe."""
 
     def __init__(self, pool_size: int) -> None:
         self.pool_size = pool_size
-        self._pools: dict[tuple[str | None, int], httpcore.ConnectionPool] = {}
+        self._pools: dict[tuple[str | None, int], _Pool] = {}
         self._lock = threading.Lock()
         _live.add(self)
 
@@ -85,46 +94,57 @@ class SyncTransport:
             _routed.reset(token)
 
     def close(self) -> None:
-        """Close every pooled connection; a send still in flight closes its own when done.
+        """Close every pooled connection; a send still in flight keeps its pool until it ends.
 
         Sends still work afterwards (a dropped client may be in use in another thread), on new
         connections.
         """
         with self._lock:
-            pools, self._pools = self._pools, {}
-        for pool in pools.values():
-            pool.close()
+            pools, self._pools = list(self._pools.values()), {}
+            for entry in pools:
+                entry.retired = True
+            idle = [entry for entry in pools if entry.users == 0]
+        for entry in idle:
+            entry.pool.close()
 
     def _after_fork(self) -> None:
         self._lock = threading.Lock()  # the parent's may have been held at fork time
         pools, self._pools = self._pools, {}
-        for pool in pools.values():
-            for connection in pool.connections:  # the child's copies: no TLS goodbye is sent
+        for entry in pools.values():
+            for connection in entry.pool.connections:  # the child's copies: no TLS goodbye
                 with suppress(Exception):
                     connection.close()
 
-    def _pool(self, proxy: str | None, ssl_context: Any) -> httpcore.ConnectionPool:
+    def _take(self, proxy: str | None, ssl_context: Any) -> _Pool:
         key = (proxy, id(ssl_context))  # contexts are cached per CA file: one id per bundle
-        pool = self._pools.get(key)
-        if pool is not None:
-            return pool
         with self._lock:
-            pool = self._pools.get(key)
-            if pool is None:
-                via = None
-                if proxy is not None:
-                    url, auth = proxy_address(proxy)
-                    headers = [(b"Proxy-Authorization", auth.encode())] if auth else None
-                    via = httpcore.Proxy(url, headers=headers)
-                pool = self._pools[key] = httpcore.ConnectionPool(
-                    ssl_context=ssl_context,
-                    proxy=via,
-                    max_connections=None,
-                    max_keepalive_connections=self.pool_size,
-                    keepalive_expiry=IDLE_SECONDS,
-                    network_backend=_backend,
-                )
-        return pool
+            entry = self._pools.get(key)
+            if entry is None:
+                entry = self._pools[key] = _Pool(self._new_pool(proxy, ssl_context))
+            entry.users += 1
+        return entry
+
+    def _give(self, entry: _Pool) -> None:
+        with self._lock:
+            entry.users -= 1
+            done = entry.retired and entry.users == 0
+        if done:
+            entry.pool.close()
+
+    def _new_pool(self, proxy: str | None, ssl_context: Any) -> httpcore.ConnectionPool:
+        via = None
+        if proxy is not None:
+            url, auth = proxy_address(proxy)
+            headers = [(b"Proxy-Authorization", auth.encode())] if auth else None
+            via = httpcore.Proxy(url, headers=headers)
+        return httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            proxy=via,
+            max_connections=None,
+            max_keepalive_connections=self.pool_size,
+            keepalive_expiry=IDLE_SECONDS,
+            network_backend=_backend,
+        )
 
     # --- one attempt ---------------------------------------------------------------------------
 
@@ -137,10 +157,10 @@ class SyncTransport:
         proxy = proxy_for(url.scheme, url.hostname or "")
         ssl_context = tls_context() if url.scheme == "https" else None
         outgoing = _outgoing(request, url, connect_s, read_s)
-        pool = self._pool(proxy, ssl_context)
+        entry = self._take(proxy, ssl_context)
         token = current.set(attempt)
         try:
-            answer = pool.handle_request(outgoing)
+            answer = entry.pool.handle_request(outgoing)
             try:
                 status, headers, body = _read(answer)
             finally:
@@ -163,6 +183,7 @@ class SyncTransport:
             raise NotSent(_unwritten(attempt, exc, proxy)) from None
         finally:
             current.reset(token)
+            self._give(entry)
         response = DaraResponse()
         response.status_code = status
         response.status_message = answer.extensions.get("reason_phrase", b"").decode("latin-1")
