@@ -243,5 +243,7 @@ def test_a_loop_closed_without_shutdown_asyncgens_leaves_its_session_to_the_gc(
             one_loop()
         gc.collect()
         after = _settled_fds(before + 4)  # the sandbox's side closes once it sees the close
+        asyncio.run(aliyun_sms.send_message_async(data, config))  # lets the last one go
+        gc.collect()  # here, where its warnings are expected, not in a later test
     assert after - before <= 4
-    assert len(aliyun_sms_sandbox.requests) == 51
+    assert len(aliyun_sms_sandbox.requests) == 52
