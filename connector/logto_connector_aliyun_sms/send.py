@@ -8,7 +8,7 @@ import time
 from typing import Any, NamedTuple
 
 from . import limits
-from ._sdk import import_sdk, send_sms_request
+from ._sdk import Outcome, SendFailure, import_sdk, send_sms_request
 from .guards import check_country
 from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode, SendMessageData, SendResult
 from .phone import PhoneNumber, parse_phone
@@ -96,16 +96,14 @@ def _redact(error: ConnectorError, secret: str) -> ConnectorError:
 
 
 def _unsent(outgoing: Outgoing, error: ConnectorError) -> limits.Reservation | None:
-    """The reservation to give back: the message surely was not sent (Aliyun answered, or the
-    request never left)."""
-    data = error.data or {}
-    if data.get("maybeSent") is False or data.get("Code") is not None:
-        return outgoing.reservation
-    return None
+    """The reservation to give back: the message surely was not sent (nothing left, or Aliyun
+    answered with an error). A failure of unknown outcome keeps it."""
+    outcome = error.outcome if isinstance(error, SendFailure) else Outcome.MAYBE_SENT
+    return None if outcome is Outcome.MAYBE_SENT else outgoing.reservation
 
 
 def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> ConnectorError:
-    """Log a failed send; the error, with the secret taken out."""
+    """Log a failed send; the caller's plain ConnectorError, with the secret taken out."""
     data = error.data or {}
     logger.warning(
         "SMS to %s with %s failed in %.1f ms: %s %s (RequestId %s)",
@@ -116,7 +114,8 @@ def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> Connec
         data.get("Code"),
         data.get("RequestId"),
     )
-    return _redact(error, outgoing.prepared.config["accessKeySecret"])
+    error = _redact(error, outgoing.prepared.config["accessKeySecret"])
+    return error if type(error) is ConnectorError else ConnectorError(error.code, error.data)
 
 
 def _sent(outgoing: Outgoing, body: Any, started: float) -> SendResult:

@@ -13,10 +13,13 @@ from .client import (
     import_sdk,
 )
 from .models import query_send_details_request, send_sms_request, send_statistics_request
+from .outcome import Outcome, SendFailure
 
 __all__ = [
     "ClientKey",
+    "Outcome",
     "SdkClient",
+    "SendFailure",
     "cached_clients",
     "clear_clients",
     "client_for",
