@@ -145,7 +145,18 @@ class Limiter:
         )
 
     def _unavailable(self, rules: Rules, error: StoreUnavailable) -> Reservation | None:
-        """Fail-closed: raise; fail-open: no reservation (and a warning, once a second)."""
+        """Fail-closed: raise; fail-open: no reservation. Either way, a warning once a second
+        that says why (the store's failure: type and reason, never a password)."""
+        now = time.monotonic()
+        if now - self._warned_at >= _WARN_EVERY_S:
+            self._warned_at = now
+            logger.warning(
+                "SMS limits store unavailable (%s); %s",
+                error,
+                "refusing to send (limitsFailMode closed)"
+                if rules.fail_closed
+                else "sending without limits (limitsFailMode open)",
+            )
         if rules.fail_closed:
             raise ConnectorError(
                 ConnectorErrorCode.GENERAL,
@@ -156,13 +167,6 @@ class Limiter:
                     "retryable": True,
                     "retryAfterMs": 1000,
                 },
-            )
-        now = time.monotonic()
-        if now - self._warned_at >= _WARN_EVERY_S:
-            self._warned_at = now
-            logger.warning(
-                "SMS limits store unreachable (%s); sending without limits (limitsFailMode open)",
-                error,
             )
         return None
 
