@@ -181,7 +181,7 @@ class _Batch:
             for _, _, reply in queued:
                 reply.cancel()
             raise
-        except BaseException as error:  # every waiter gets what happened
+        except Exception as error:  # every waiter gets what happened
             for _, _, reply in queued:
                 if not reply.done():
                     reply.set_exception(error)
