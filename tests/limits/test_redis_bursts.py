@@ -182,6 +182,31 @@ async def test_a_frozen_redis_costs_a_burst_one_connect_and_one_timeout(
         )
 
 
+def test_a_frozen_redis_costs_threads_one_connect_and_one_timeout(own_redis: RedisServer) -> None:
+    with DelayProxy(own_redis.port, 0) as proxy:
+        limiter = Limiter(RedisStore(proxy.url()))
+        own_redis.freeze()
+        outcomes: list[tuple[str, float]] = []
+        try:
+            barrier = threading.Barrier(40)
+
+            def send(n: int) -> None:
+                barrier.wait()
+                outcomes.append(outcome_sync(limiter, rules("closed"), number(n)))
+
+            threads = [threading.Thread(target=send, args=(n,)) for n in range(40)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            connects = proxy.connections
+        finally:
+            own_redis.thaw()
+    assert Counter(outcome for outcome, _ in outcomes) == {"limitsFailMode": 40}
+    assert max(took for _, took in outcomes) < BOUND_S, outcomes
+    assert connects == 1
+
+
 async def test_redis_freezing_under_a_connected_burst_bounds_every_send(
     own_redis: RedisServer,
 ) -> None:
