@@ -84,6 +84,7 @@ _HIT_SHA = hashlib.sha1(HIT_SCRIPT.encode(), usedforsecurity=False).hexdigest()
 """The script's name on the server (Redis names scripts by their SHA-1)."""
 
 _FAILURES = (redis.RedisError, OSError, asyncio.TimeoutError)
+_SOCKET_WAITS = ("socket_connect_timeout", "socket_timeout")
 _NO_FREE_CONNECTION = "No connection available."  # redis-py's BlockingConnectionPool, timed out
 
 T = TypeVar("T")
@@ -306,24 +307,17 @@ class RedisStore:
         side = self._loops.get(loop)
         if side is not None:
             return side
-        client = self._async_client
-        if client is not None:
-            side = _LoopSide(client, self.timeout_s * 2)  # the host's own timeouts may be long
-        elif self.url is not None:
-            pool = redis.asyncio.BlockingConnectionPool.from_url(self.url, **_pool_options())
-            kwargs = pool.connection_kwargs
-            bound_s = (pool.timeout or 0) + sum(
-                kwargs.get(name) or self.timeout_s
-                for name in ("socket_connect_timeout", "socket_timeout")
-            )
-            side = _LoopSide(redis.asyncio.Redis.from_pool(pool), bound_s)
-            self._loops[loop] = side
-            side.closer = _close_at_shutdown(side.client)
-            await side.closer.__anext__()  # runs to its yield at once: the loop now knows it
+        if self._async_client is not None:  # the host's: its own timeouts may be long
+            side = self._loops[loop] = _LoopSide(self._async_client, self.timeout_s * 2)
             return side
-        else:
+        if self.url is None:
             return None
+        pool = redis.asyncio.BlockingConnectionPool.from_url(self.url, **_pool_options())
+        waits = [pool.connection_kwargs.get(name) or self.timeout_s for name in _SOCKET_WAITS]
+        side = _LoopSide(redis.asyncio.Redis.from_pool(pool), (pool.timeout or 0) + sum(waits))
         self._loops[loop] = side
+        side.closer = _close_at_shutdown(side.client)
+        await side.closer.__anext__()  # runs to its yield at once: the loop now knows it
         return side
 
     async def _admit(self, side: _LoopSide) -> bool:
