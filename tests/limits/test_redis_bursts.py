@@ -27,7 +27,7 @@ CONFIG = {
     "minSendIntervalSeconds": 60,
     "maxMessagesPerCountryPerHour": 100_000,
 }
-MARGIN_S = 0.35  # a busy 2-core machine, the event loop's own turns
+MARGIN_S = 0.5  # a 2-core machine shared with other work, coverage on: the loop's own turns
 BOUND_S = DEFAULT_TIMEOUT_S + MARGIN_S
 
 

@@ -17,11 +17,10 @@ configured.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import sys
 import weakref
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -29,6 +28,8 @@ import redis
 import redis.asyncio
 
 from .health import Health, StoreBusy, ThreadGate, describe
+from .redis_loop import LoopSide, close_at_shutdown
+from .redis_script import HIT_SCRIPT, refusal, script_args
 from .rules import KEY_PREFIX, Check
 from .store import Refusal, StoreUnavailable
 
@@ -46,43 +47,6 @@ DEFAULT_MAX_CONNECTIONS = 64
 DEFAULT_POOL_WAIT_S = 1.0
 """How long a check waits for a free connection of a full pool (``?timeout=``)."""
 
-# KEYS: one sorted set per window. ARGV: now in ms ("" for Redis's own clock), the send's id,
-# then each key's window in ms and capacity, space-separated in one argument (fewer arguments
-# to pack and parse). A window is trimmed only when it looks full: until then its stale
-# entries cannot make it refuse, and it never holds more than its capacity. Returns 0, or
-# (retry after ms) * 8 + (the key's 1-based index): one integer, the cheapest reply to parse.
-HIT_SCRIPT = """
-local now = tonumber(ARGV[1])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local spec = {}
-for number in string.gmatch(ARGV[3], '%d+') do
-  spec[#spec + 1] = tonumber(number)
-end
-for i = 1, #KEYS do
-  local window, limit = spec[2 * i - 1], spec[2 * i]
-  local count = redis.call('ZCARD', KEYS[i])
-  if count >= limit then
-    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
-    count = redis.call('ZCARD', KEYS[i])
-    if count >= limit then
-      local edge = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
-      return (tonumber(edge[2]) + window - now) * 8 + i
-    end
-  end
-end
-for i = 1, #KEYS do
-  redis.call('ZADD', KEYS[i], now, ARGV[2])
-  redis.call('PEXPIRE', KEYS[i], spec[2 * i - 1])
-end
-return 0
-"""
-_INDEX_SPAN = 8  # the reply's multiplier: more than the four windows a send has
-_HIT_SHA = hashlib.sha1(HIT_SCRIPT.encode(), usedforsecurity=False).hexdigest()
-"""The script's name on the server (Redis names scripts by their SHA-1)."""
-
 _FAILURES = (redis.RedisError, OSError, asyncio.TimeoutError)
 _SOCKET_WAITS = ("socket_connect_timeout", "socket_timeout")
 _NO_FREE_CONNECTION = "No connection available."  # redis-py's BlockingConnectionPool, timed out
@@ -95,19 +59,6 @@ def _busy(error: BaseException) -> bool:
     if isinstance(error, redis.exceptions.MaxConnectionsError):
         return True
     return isinstance(error, redis.ConnectionError) and error.args[:1] == (_NO_FREE_CONNECTION,)
-
-
-def _args(checks: Sequence[Check], member: str, now_ms: int | None) -> list[str]:
-    spec = " ".join(f"{check.window_ms} {check.max_count}" for check in checks)
-    return ["" if now_ms is None else str(now_ms), member, spec]
-
-
-def _refusal(answer: Any, checks: Sequence[Check]) -> Refusal | None:
-    wait, index = divmod(int(answer), _INDEX_SPAN)
-    if index == 0:
-        return None
-    window = checks[index - 1].window_ms
-    return Refusal(index - 1, min(max(wait, 1), window))
 
 
 def _pool_options() -> dict[str, Any]:
@@ -138,83 +89,6 @@ def _secrets(url: str | None, *clients: Any) -> tuple[str, ...]:
         if client is not None:
             found.append(client.connection_pool.connection_kwargs.get("password"))
     return tuple(str(secret) for secret in found if secret)
-
-
-class _Batch:
-    """The hits of one turn of an event loop, sent together in one redis-py pipeline.
-
-    A hit queues its script call and waits on a future; at the end of the turn the queued calls
-    go out in one ``pipeline(transaction=False)`` (one connection of the pool, one write, the
-    replies read in order), and each future gets its own reply. Under load, hits then share
-    system calls and Redis's wake-ups; one hit alone is one round trip, as before.
-    """
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-        self._queued: list[tuple[list[str], list[str], asyncio.Future[Any]]] = []
-        self._sending: set[asyncio.Task[None]] = set()
-
-    def hit(self, keys: list[str], args: list[str]) -> asyncio.Future[Any]:
-        """The script's reply to come (its exception, when the pipeline fails)."""
-        loop = asyncio.get_running_loop()
-        reply: asyncio.Future[Any] = loop.create_future()
-        self._queued.append((keys, args, reply))
-        if len(self._queued) == 1:  # the turn's first: send them all once the turn is over
-            loop.call_soon(self._flush)
-        return reply
-
-    def _flush(self) -> None:
-        queued, self._queued = self._queued, []
-        task = asyncio.get_running_loop().create_task(self._send(queued))
-        self._sending.add(task)
-        task.add_done_callback(self._sending.discard)
-
-    async def _send(self, queued: list[tuple[list[str], list[str], asyncio.Future[Any]]]) -> None:
-        try:
-            async with self.client.pipeline(transaction=False) as pipe:
-                for keys, args, _ in queued:
-                    pipe.evalsha(_HIT_SHA, len(keys), *keys, *args)
-                replies = await pipe.execute(raise_on_error=False)
-            for at, (keys, args, _) in enumerate(queued):
-                if isinstance(replies[at], redis.exceptions.NoScriptError):  # a new or flushed
-                    replies[at] = await self.client.eval(HIT_SCRIPT, len(keys), *keys, *args)
-        except asyncio.CancelledError:  # the loop is shutting down
-            for _, _, reply in queued:
-                reply.cancel()
-            raise
-        except Exception as error:  # every waiter gets what happened
-            for _, _, reply in queued:
-                if not reply.done():
-                    reply.set_exception(error)
-            return
-        for (_, _, reply), answer in zip(queued, replies, strict=True):
-            if reply.done():  # its sender gave up (its time limit)
-                continue
-            if isinstance(answer, BaseException):
-                reply.set_exception(answer)
-            else:
-                reply.set_result(answer)
-
-
-class _LoopSide:
-    """What the async path uses on one event loop: its client, the batch, the calls under way."""
-
-    def __init__(self, client: Any, bound_s: float) -> None:
-        self.client = client
-        self.batch = _Batch(client)
-        self.bound_s = bound_s  # a call's whole time: pool wait, connect, answer
-        self.probe: asyncio.Future[None] | None = None  # the first call while health is unknown
-        self.limits: set[Any] = set()  # the time limits of the calls under way
-        self.closer: AsyncGenerator[None, None] | None = None
-
-
-async def _close_at_shutdown(owned: Any) -> AsyncGenerator[None, None]:
-    """Iterated once, so the loop knows it: ``asyncio.run`` closes it (and so the client built
-    here with its pool, never the host's) when it shuts the loop down."""
-    try:
-        yield
-    finally:
-        await owned.aclose()
 
 
 class RedisStore:
@@ -248,7 +122,7 @@ class RedisStore:
         self._secrets = _secrets(url, client, async_client)
         self._health = Health(repr(self), pause_s)
         self._gate = self._new_gate()
-        self._loops: weakref.WeakKeyDictionary[Any, _LoopSide] = weakref.WeakKeyDictionary()
+        self._loops: weakref.WeakKeyDictionary[Any, LoopSide] = weakref.WeakKeyDictionary()
         self._pid = os.getpid()
 
     def __repr__(self) -> str:
@@ -300,7 +174,7 @@ class RedisStore:
         self._health.succeeded()
         return result
 
-    async def _loop_side(self) -> _LoopSide | None:
+    async def _loop_side(self) -> LoopSide | None:
         """This event loop's client, or None: run the sync path in a thread."""
         self._forked()
         loop = asyncio.get_running_loop()
@@ -308,19 +182,19 @@ class RedisStore:
         if side is not None:
             return side
         if self._async_client is not None:  # the host's: its own timeouts may be long
-            side = self._loops[loop] = _LoopSide(self._async_client, self.timeout_s * 2)
+            side = self._loops[loop] = LoopSide(self._async_client, self.timeout_s * 2)
             return side
         if self.url is None:
             return None
         pool = redis.asyncio.BlockingConnectionPool.from_url(self.url, **_pool_options())
         waits = [pool.connection_kwargs.get(name) or self.timeout_s for name in _SOCKET_WAITS]
-        side = _LoopSide(redis.asyncio.Redis.from_pool(pool), (pool.timeout or 0) + sum(waits))
+        side = LoopSide(redis.asyncio.Redis.from_pool(pool), (pool.timeout or 0) + sum(waits))
         self._loops[loop] = side
-        side.closer = _close_at_shutdown(side.client)
+        side.closer = close_at_shutdown(side.client)
         await side.closer.__anext__()  # runs to its yield at once: the loop now knows it
         return side
 
-    async def _admit(self, side: _LoopSide) -> bool:
+    async def _admit(self, side: LoopSide) -> bool:
         """Wait for a probe under way; True: this call is the probe (health is unknown)."""
         health = self._health
         while True:
@@ -332,7 +206,7 @@ class RedisStore:
                 return True
             await asyncio.shield(side.probe)
 
-    async def _call_async(self, side: _LoopSide, call: Callable[[], Awaitable[T]]) -> T:
+    async def _call_async(self, side: LoopSide, call: Callable[[], Awaitable[T]]) -> T:
         """``call`` on this loop's client, within ``side.bound_s``; a failure ends the other
         calls under way on this loop at once (they would fail the same way, later)."""
         probe = await self._admit(side)
@@ -373,8 +247,8 @@ class RedisStore:
                 "the limits store has only a redis.asyncio client; pass a redis.Redis too "
                 "(use_redis) for send_message"
             )
-        keys, args = [check.key for check in checks], _args(checks, member, now_ms)
-        return _refusal(self._call(lambda: script(keys=keys, args=args)), checks)
+        keys, args = [check.key for check in checks], script_args(checks, member, now_ms)
+        return refusal(self._call(lambda: script(keys=keys, args=args)), checks)
 
     async def hit_async(
         self, checks: Sequence[Check], member: str, now_ms: int | None
@@ -385,9 +259,9 @@ class RedisStore:
         if side is None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(None, self.hit, checks, member, now_ms)
-        keys, args = [check.key for check in checks], _args(checks, member, now_ms)
+        keys, args = [check.key for check in checks], script_args(checks, member, now_ms)
         answer = await self._call_async(side, lambda: side.batch.hit(keys, args))
-        return _refusal(answer, checks)
+        return refusal(answer, checks)
 
     def release(self, checks: Sequence[Check], member: str) -> None:
         """ZREM the send from every window, in one pipelined round trip."""
