@@ -51,9 +51,19 @@ class Batch:
                 for keys, args, _ in queued:
                     pipe.evalsha(HIT_SHA, len(keys), *keys, *args)
                 replies = await pipe.execute(raise_on_error=False)
-            for at, (keys, args, _) in enumerate(queued):
-                if isinstance(replies[at], redis.exceptions.NoScriptError):  # a new or flushed
-                    replies[at] = await self.client.eval(HIT_SCRIPT, len(keys), *keys, *args)
+            missing = [
+                at
+                for at, reply in enumerate(replies)
+                if isinstance(reply, redis.exceptions.NoScriptError)  # a new or flushed server
+            ]
+            if missing:  # EVAL sends the script along (and loads it), in one more round trip
+                async with self.client.pipeline(transaction=False) as pipe:
+                    for at in missing:
+                        keys, args, _ = queued[at]
+                        pipe.eval(HIT_SCRIPT, len(keys), *keys, *args)
+                    again = await pipe.execute(raise_on_error=False)
+                for at, reply in zip(missing, again, strict=True):
+                    replies[at] = reply
         except asyncio.CancelledError:  # the loop is shutting down
             for _, _, reply in queued:
                 reply.cancel()
