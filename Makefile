@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/sandbox_throughput.py
 	$(BIN)/python benchmarks/limits.py
+	$(BIN)/python benchmarks/relay.py
 
 sandbox: $(STAMP)
 	$(BIN)/aliyun-sms sandbox

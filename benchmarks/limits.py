@@ -1,5 +1,5 @@
-"""What the limits cost: per send (memory and Redis on loopback, against no limits) and the async
-throughput at concurrency 64 with the Redis store.
+"""What the limits cost: per send (memory and Redis on loopback, against no limits), the async
+throughput at concurrency 64 with the Redis store, and the memory store's bytes per number.
 
 Run with `make bench` (or `.venv/bin/python benchmarks/limits.py [--quick]`). Starts its own
 redis-server on a free loopback port (Debian's, /usr/bin/redis-server) and the sandbox in its own
@@ -14,6 +14,7 @@ import itertools
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ LIMITS = {
     "maxMessagesPerIpPerHour": 10_000,
     "maxMessagesPerCountryPerHour": 100_000,
 }
+ACCESS = {"accessKeyId": "LTAI5tBenchKey", "accessKeySecret": "bench-secret"}
 _numbers = itertools.count(10_000_000)
 
 
@@ -111,7 +113,28 @@ def throughput(sb: SandboxProcess, redis_url: str, total: int) -> dict[str, Any]
     return rows
 
 
-def table(per: dict[str, Any], rate: dict[str, Any], total: int) -> str:
+def memory_per_number(numbers: int) -> dict[str, float]:
+    """Bytes the memory store holds per tracked number (tracemalloc), all four limits on, a day
+    after its first send: client IPs shared by many numbers, and an IP of each number's own."""
+    rules = limits.rules_from({**ACCESS, **LIMITS, "maxMessagesPerIpPerHour": 10**6})
+    rows = {}
+    for name, own_ip in (("IPs shared by many numbers", False), ("an IP per number", True)):
+        clock = [1_700_000_000.0]
+        limiter = limits.Limiter(limits.MemoryStore(), clock=lambda clock=clock: clock[0])
+        limiter.reserve(rules, "85200000000", 852, "192.0.2.1")
+        clock[0] += 86_400
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(numbers):
+            ip = f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}" if own_ip else f"192.0.2.{n % 200}"
+            limiter.reserve(rules, f"8526{n:07d}", 852, ip)
+            clock[0] += 0.001
+        rows[name] = (tracemalloc.get_traced_memory()[0] - before) / numbers
+        tracemalloc.stop()
+    return rows
+
+
+def table(per: dict[str, Any], rate: dict[str, Any], total: int, memory: dict[str, float]) -> str:
     lines = [
         "| Limits (all four on) | Median per send | Added per send | Ratio to no limits |",
         "|---|---|---|---|",
@@ -126,6 +149,12 @@ def table(per: dict[str, Any], rate: dict[str, Any], total: int) -> str:
         lines.append(f"| {name} | {row['sends_per_s']:.0f} |")
     met = rate["redis store"]["sends_per_s"] >= 1000
     lines.append(f"\nTarget: >= 1000 sends/s with the Redis store: {'met' if met else 'NOT met'}")
+    lines += ["", "| Memory store, all four limits on, 30,000 numbers | Bytes per number |"]
+    lines.append("|---|---|")
+    for name, value in memory.items():
+        lines.append(f"| {name} | {value:.0f} |")
+    small = max(memory.values()) <= 400
+    lines.append(f"\nTarget: <= 400 bytes per number: {'met' if small else 'NOT met'}")
     return "\n".join(lines)
 
 
@@ -147,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             sb.close()
             aliyun_sms.configure_limits()
-    print(table(per, rate, total))
+    print(table(per, rate, total, memory_per_number(30_000)))
     return 0
 
 

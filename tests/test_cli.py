@@ -146,7 +146,7 @@ def test_help_everywhere(capsys: pytest.CaptureFixture[str], command: list[str])
 
 def test_every_subcommand_has_a_help_line() -> None:
     text = build_parser().format_help()
-    for command in ("metadata", "schema", "validate", "send", "usage", "demo", "sandbox"):
+    for command in ("metadata", "schema", "validate", "send", "status", "usage", "demo", "sandbox"):
         assert re.search(rf"^\s+{command}\s+\S", text, re.MULTILINE), command
 
 
@@ -630,6 +630,7 @@ def test_demo_in_a_subprocess() -> None:
     assert "Code       OK" in out
     assert re.search(r"^  【[^】]+】.*123456", out, re.MULTILINE), out
     assert re.search(r"^Outbox page: http://127\.0\.0\.1:\d+/$", out, re.MULTILINE), out
+    assert "Delivery status (QuerySendDetails): delivered, DELIVERED, reported " in out
 
 
 def test_demo_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -642,6 +643,8 @@ def test_demo_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert answer["phoneText"].startswith("【")
     assert digits(answer["message"]["PhoneNumber"]).endswith("85261234567")
     assert answer["outbox"].endswith("/")
+    assert answer["delivery"]["status"] == "delivered"
+    assert answer["delivery"]["reportedAt"].endswith("+08:00")
 
 
 def test_demo_refused_number(capsys: pytest.CaptureFixture[str]) -> None:

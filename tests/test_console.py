@@ -387,3 +387,45 @@ def test_the_connector_does_not_import_the_console() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# --- delivery status of the test message ----------------------------------------------------------
+
+
+def test_the_test_messages_delivery_status(client: Client, running: ConsoleThread) -> None:
+    sandbox = running.running.sandbox  # type: ignore[union-attr]
+    config = form_config(client)
+    _, sent = client.post("/api/send", {"config": config, "phone": "13812345678"})
+    asked = {"config": config, "phone": "13812345678", "bizId": sent["result"]["BizId"]}
+    status, answer = client.post("/api/delivery", asked)
+    assert status == 200
+    assert answer["status"] == "delivered"
+    assert answer["errorCode"] == "DELIVERED"
+    assert answer["reportedAt"].endswith("(UTC+8)")
+    sandbox.set_delivery("failed", "MOBILE_IN_BLACK")
+    sandbox.clock.advance(120)
+    _, sent = client.post("/api/send", {"config": config, "phone": "13812345678"})
+    status, answer = client.post("/api/delivery", {**asked, "bizId": sent["result"]["BizId"]})
+    assert (answer["status"], answer["errorCode"]) == ("failed", "MOBILE_IN_BLACK")
+    assert "block list" in answer["meaning"]
+    status, answer = client.post("/api/delivery", {**asked, "bizId": "1^0"})
+    assert answer == {"ok": True, "status": "unknown"}
+
+
+@pytest.mark.parametrize(
+    "change", [{"phone": "abc"}, {"bizId": ""}, {"bizId": None}, {"phone": None}]
+)
+def test_the_delivery_route_checks_its_input(client: Client, change: dict[str, Any]) -> None:
+    body = {"config": form_config(client), "phone": "13812345678", "bizId": "1^0", **change}
+    status, _ = client.post("/api/delivery", body)
+    assert status == 400
+
+
+def test_the_delivery_route_keeps_the_secret(client: Client) -> None:
+    config = form_config(client)
+    config["accessKeySecret"] = SECRET
+    body = {"config": config, "phone": "13812345678", "bizId": "1^0"}
+    status, answer = client.post("/api/delivery", body)
+    assert status == 422
+    assert answer["error"]["aliyunCode"] == "SignatureDoesNotMatch"
+    assert SECRET not in json.dumps(answer)

@@ -93,6 +93,8 @@ def test_the_console_end_to_end(tmp_path: Path) -> None:
             page.fill("#phone", PHONE)
             page.click("#send")
             expect(page.locator("#send-result")).to_contain_text("已发送", timeout=15000)
+            # then its delivery status, polled from QuerySendDetails by its BizId
+            expect(page.locator("#delivery-status")).to_contain_text("送达手机", timeout=15000)
             (message,) = sandbox.messages_for(PHONE)
             assert "000000" in message["Content"]
             assert message["SignName"] == "Logto Sandbox"

@@ -206,21 +206,45 @@ def test_an_ok_answer_with_ids_that_are_not_text_is_invalid_response(
         server.close()
 
 
-def test_a_tls_error_after_the_handshake_is_never_retried() -> None:
-    """Only a failed handshake proves nothing was sent; a TLS error while reading does not."""
-    from darabonba.exceptions import RetryError, UnretryableException
-    from darabonba.policy.retry import RetryPolicyContext
+def test_where_the_sdk_failed_decides_the_outcome_not_the_text() -> None:
+    """A failure of no transport type: not sent (and not retried) when the SDK had not handed
+    the request over yet; maybe sent after, whatever its text says (the text of a failed TLS
+    handshake included)."""
+    from logto_connector_aliyun_sms._sdk import Outcome
+    from logto_connector_aliyun_sms._sdk.translate import translate
 
-    from logto_connector_aliyun_sms._sdk.translate import translate as _translate
+    text = "[SSL: CERTIFICATE_VERIFY_FAILED] Connection refused"
+    failure, wait = translate(RuntimeError(text), reached=False)
+    assert (failure.outcome, wait) == (Outcome.NOT_SENT, None)
+    assert (failure.data["maybeSent"], failure.data["retryable"]) == (False, False)  # type: ignore[index]
+    failure, wait = translate(RuntimeError(text), reached=True)
+    assert (failure.outcome, wait) == (Outcome.MAYBE_SENT, None)
+    assert failure.data["maybeSent"] is True  # type: ignore[index]
 
-    def sdk_failure(text: str) -> Exception:
-        return UnretryableException(RetryPolicyContext(exception=RetryError(text)))
 
-    reading = "HTTPSConnectionPool(host='h', port=443): Max retries exceeded with url: /?x (Caused "
-    reading += "by SSLError(SSLError(1, '[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC] bad mac')))"
-    error, wait = _translate(sdk_failure(reading))
-    assert (error.data["maybeSent"], wait) == (True, None)  # type: ignore[index]
-    handshake = reading.replace("DECRYPTION_FAILED_OR_BAD_RECORD_MAC", "CERTIFICATE_VERIFY_FAILED")
-    error, wait = _translate(sdk_failure(handshake))
-    assert error.data["maybeSent"] is False  # type: ignore[index]
-    assert wait is not None
+def test_importing_the_package_loads_no_http_client() -> None:
+    """The transports' libraries load with the SDK, on the first send, not at import."""
+    import subprocess
+    import sys
+
+    code = "import sys, logto_connector_aliyun_sms\n"
+    code += "print(sorted({m.split('.')[0] for m in sys.modules} & {'httpcore', 'h11', 'aiohttp'}))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_send_failure_pickles_with_its_outcome() -> None:
+    """Failures cross process boundaries (a worker pool): code, data and outcome survive."""
+    import pickle
+
+    from logto_connector_aliyun_sms._sdk import Outcome, SendFailure
+
+    error = ConnectorError(ConnectorErrorCode.GENERAL, {"maybeSent": False, "Code": None})
+    failure = pickle.loads(pickle.dumps(SendFailure(error, Outcome.NOT_SENT)))  # noqa: S301
+    assert isinstance(failure, SendFailure)
+    assert (failure.code, failure.data, failure.outcome) == (
+        ConnectorErrorCode.GENERAL,
+        {"maybeSent": False, "Code": None},
+        Outcome.NOT_SENT,
+    )
+    assert str(failure) == str(error)

@@ -9,6 +9,13 @@ from .config.check import check_config
 from .config.schema import CONFIG_SCHEMA, schema_path
 from .config.validate import validate_config
 from .connector import AliyunSmsConnector, create_connector
+from .delivery import (
+    DeliveryReceiver,
+    DeliveryReport,
+    on_delivery,
+    query_delivery,
+    query_delivery_async,
+)
 from .kit import (
     AliyunSmsConfig,
     ConnectorError,
@@ -38,6 +45,8 @@ __all__ = [
     "ConnectorError",
     "ConnectorErrorCode",
     "ConnectorType",
+    "DeliveryReceiver",
+    "DeliveryReport",
     "SendMessageData",
     "SendResult",
     "Template",
@@ -50,6 +59,9 @@ __all__ = [
     "configure_limits",
     "create_connector",
     "metadata_for",
+    "on_delivery",
+    "query_delivery",
+    "query_delivery_async",
     "reset_limits",
     "resolve_language",
     "schema_for",

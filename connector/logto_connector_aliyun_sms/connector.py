@@ -10,6 +10,7 @@ from typing import Any
 from . import kit
 from .config.schema import CONFIG_SCHEMA
 from .config.validate import validate_config
+from .delivery import DeliveryReport, query_delivery, query_delivery_async
 from .kit import ConnectorError, ConnectorErrorCode
 from .send import send_message, send_message_async
 from .texts.metadata import METADATA
@@ -75,6 +76,20 @@ class AliyunSmsConnector:
     def get_usage(self, start_from: date | datetime | str | None = None) -> int:
         """Messages sent since ``start_from`` (default: the start of this month, UTC+8)."""
         return get_usage(self._stored_config(), start_from)
+
+    def get_delivery(
+        self, phone: str, *, biz_id: str | None = None, date: date | datetime | str | None = None
+    ) -> list[DeliveryReport]:
+        """What became of the messages to ``phone`` on ``date`` (``query_delivery``)."""
+        return query_delivery(self._stored_config(), phone, biz_id=biz_id, date=date)
+
+    async def get_delivery_async(
+        self, phone: str, *, biz_id: str | None = None, date: date | datetime | str | None = None
+    ) -> list[DeliveryReport]:
+        """``get_delivery`` for asyncio hosts; ``get_config`` may be sync or async."""
+        stored = self._get_config(METADATA["id"])
+        config = await stored if isinstance(stored, Awaitable) else stored
+        return await query_delivery_async(config, phone, biz_id=biz_id, date=date)
 
 
 async def _await(value: Awaitable[ConfigSource]) -> ConfigSource:

@@ -180,9 +180,10 @@ class _SendMessageRequired(TypedDict):
 
 
 class SendMessageData(_SendMessageRequired, total=False):
-    """Logto's ``SendMessageData``."""
+    """Logto's ``SendMessageData`` (``outId``: this connector's, sent as OutId when given)."""
 
     ip: str
+    outId: str
 
 
 class SendResult(TypedDict):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any, NamedTuple
 
 from . import limits
-from ._sdk import import_sdk, send_sms_request
+from ._sdk import Outcome, SendFailure, import_sdk, send_sms_request
 from .config.prepared import PreparedConfig, prepare_config
 from .inputs.countries import check_country
 from .inputs.phone import PhoneNumber, parse_phone
@@ -16,6 +17,7 @@ from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode, SendMessag
 from .redact import scrub
 
 logger = logging.getLogger("logto_connector_aliyun_sms")
+_OUT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class Outgoing(NamedTuple):
@@ -26,6 +28,7 @@ class Outgoing(NamedTuple):
     template_code: str
     template_param: str
     reservation: limits.Reservation | None = None  # its place in the limits, if any
+    out_id: str | None = None  # the caller's OutId (data["outId"]), echoed in receipts
 
     def __repr__(self) -> str:
         return (
@@ -57,7 +60,21 @@ def plan(data: Any, config: Any) -> Outgoing:
     code = template["templateCode"]
     if isinstance(code, dict):
         code = code["china" if phone.mainland else "overseas"]
-    return Outgoing(prepared, phone, code, template_param(data["payload"]))
+    return Outgoing(
+        prepared, phone, code, template_param(data["payload"]), out_id=_out_id(data.get("outId"))
+    )
+
+
+def _out_id(value: object) -> str | None:
+    """``data["outId"]``: sent as OutId only when given (Logto never sends one)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _OUT_ID.fullmatch(value):
+        raise _bad_request(
+            "data.outId must be 1 to 64 ASCII letters, digits, '-' or '_' (your own id for "
+            "this message, echoed in its delivery receipt)"
+        )
+    return value
 
 
 def _sms_request(outgoing: Outgoing) -> Any:
@@ -66,6 +83,7 @@ def _sms_request(outgoing: Outgoing) -> Any:
         outgoing.prepared.config["signName"],
         outgoing.template_code,
         outgoing.template_param,
+        outgoing.out_id,
     )
 
 
@@ -78,16 +96,14 @@ def _redact(error: ConnectorError, secret: str) -> ConnectorError:
 
 
 def _unsent(outgoing: Outgoing, error: ConnectorError) -> limits.Reservation | None:
-    """The reservation to give back: the message surely was not sent (Aliyun answered, or the
-    request never left)."""
-    data = error.data or {}
-    if data.get("maybeSent") is False or data.get("Code") is not None:
-        return outgoing.reservation
-    return None
+    """The reservation to give back: the message surely was not sent (nothing left, or Aliyun
+    answered with an error). A failure of unknown outcome keeps it."""
+    outcome = error.outcome if isinstance(error, SendFailure) else Outcome.MAYBE_SENT
+    return None if outcome is Outcome.MAYBE_SENT else outgoing.reservation
 
 
 def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> ConnectorError:
-    """Log a failed send; the error, with the secret taken out."""
+    """Log a failed send; the caller's plain ConnectorError, with the secret taken out."""
     data = error.data or {}
     logger.warning(
         "SMS to %s with %s failed in %.1f ms: %s %s (RequestId %s)",
@@ -98,7 +114,8 @@ def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> Connec
         data.get("Code"),
         data.get("RequestId"),
     )
-    return _redact(error, outgoing.prepared.config["accessKeySecret"])
+    error = _redact(error, outgoing.prepared.config["accessKeySecret"])
+    return error if type(error) is ConnectorError else ConnectorError(error.code, error.data)
 
 
 def _sent(outgoing: Outgoing, body: Any, started: float) -> SendResult:

@@ -89,15 +89,47 @@ async def handle(
         state.rtt_ms, state.handshake_ms = rtt_ms, handshake_ms
         return _json({"rtt_ms": state.rtt_ms, "handshake_ms": state.handshake_ms})
     if route == ("POST", "/_sandbox/delivery"):
+        phone = body.get("phone")
         try:
-            state.set_delivery(body.get("outcome", "delivered"), body.get("errCode"))
+            state.set_delivery(body.get("outcome", "delivered"), body.get("errCode"), phone)
         except ValueError as exc:
             return _error(str(exc))
-        status, err_code = state.delivery
+        status, err_code = state.outcome_for(phone) if phone else state.delivery
         return _json({"SendStatus": status, "ErrCode": err_code})
+    if route == ("GET", "/_sandbox/reports"):
+        with state.lock:
+            return _json(_reports(state))
+    if route == ("POST", "/_sandbox/reports"):
+        delays = body.get("retryDelays")
+        try:
+            state.set_reports(
+                body.get("url"),
+                delay_s=body.get("delaySeconds"),
+                batch_size=body.get("batchSize"),
+                duplicate_rate=body.get("duplicateRate"),
+                retry_delays=tuple(delays) if isinstance(delays, list) else delays,
+            )
+        except (TypeError, ValueError) as exc:
+            return _error(str(exc))
+        with state.lock:
+            return _json(_reports(state))
     if route in (("GET", "/_sandbox/clock"), ("POST", "/_sandbox/clock")):
         return _clock(state, body)
     return _error(f"no admin route {request.method} {request.path}", 404)
+
+
+def _reports(state: SandboxState) -> dict[str, Any]:
+    book = state.reports
+    return {
+        "url": state.report_url,
+        "delaySeconds": state.report_delay_s,
+        "batchSize": book.batch_size,
+        "duplicateRate": book.duplicate_rate,
+        "retryDelays": list(book.retry_delays),
+        "waiting": book.waiting(),
+        "abandoned": book.abandoned,
+        "pushes": list(book.pushes),
+    }
 
 
 def _clock(state: SandboxState, body: dict[str, Any]) -> web.Response:

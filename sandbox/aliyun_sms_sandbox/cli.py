@@ -70,6 +70,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", metavar="FILE", help="JSON seed extending (or replacing) the default"
     )
+    parser.add_argument(
+        "--report-url",
+        metavar="URL",
+        help="push delivery receipts to this URL, as Aliyun's SmsReport does (e.g. your "
+        "DeliveryReceiver's http://127.0.0.1:8000/aliyun-sms/receipts?token=...)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
 
 
@@ -165,6 +171,7 @@ async def _serve(args: argparse.Namespace, console: _Console) -> int:
             args.seed,
             on_request=None if args.quiet else on_request,
             allowed_hosts=getattr(args, "allow_host", None) or (),
+            report_url=getattr(args, "report_url", None) or None,
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SandboxExposedWarning)
@@ -189,6 +196,7 @@ async def _serve(args: argparse.Namespace, console: _Console) -> int:
                 f"  AccessKeySecret: {sandbox.access_key_secret}  "
                 "(made up by the sandbox: not a real credential)",
                 f"  connector config: {json.dumps(config, ensure_ascii=False)}",
+                f"  receipts pushed to: {_report_target(sandbox.report_url)}",
                 "Ctrl-C stops.",
             ]
         ),
@@ -201,6 +209,7 @@ async def _serve(args: argparse.Namespace, console: _Console) -> int:
             "accessKeyId": sandbox.access_key_id,
             "accessKeySecret": sandbox.access_key_secret,
             "connectorConfig": config,
+            "reportUrl": _report_target(sandbox.report_url) if sandbox.report_url else None,
         },
     )
     try:
@@ -211,6 +220,14 @@ async def _serve(args: argparse.Namespace, console: _Console) -> int:
         await sandbox.stop()
     console.say("sandbox stopped", {"ok": True, "stopped": True})
     return 0
+
+
+def _report_target(url: str | None) -> str:
+    """The report URL for the console, its query (the receiver's token) hidden."""
+    if not url:
+        return "nowhere (--report-url URL pushes them)"
+    base, _, query = url.partition("?")
+    return f"{base}?***" if query else base
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -234,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StartError as exc:
         print(
             f"error: the sandbox cannot start: {exc} — choose another --port (0 picks a free "
-            "one), or fix the --seed file",
+            "one), or fix the --seed file or the --report-url",
             file=sys.stderr,
         )
         return EXIT_USAGE

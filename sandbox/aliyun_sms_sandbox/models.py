@@ -79,14 +79,25 @@ class Message:
     out_id: str | None = None
     status: int = DELIVERED
     err_code: str = "DELIVERED"
+    reported_at: float | None = None  # when the phone's receipt comes (None: never)
     day: str = field(init=False)  # the send date as yyyyMMdd in UTC+8
 
     def __post_init__(self) -> None:
         self.day = china_time(self.sent_at, "%Y%m%d")
+        if self.reported_at is None and self.status != WAITING:
+            self.reported_at = self.sent_at
 
-    def as_dict(self) -> dict[str, Any]:
+    def outcome(self, now: float | None = None) -> tuple[int, str, str]:
+        """SendStatus, ErrCode and ReceiveDate as known at ``now`` (None: in the end)."""
+        reported = self.reported_at
+        if self.status == WAITING or reported is None or (now is not None and reported > now):
+            return WAITING, "", ""
+        return self.status, self.err_code, china_time(reported)
+
+    def as_dict(self, now: float | None = None) -> dict[str, Any]:
         """The outbox record (``GET /_sandbox/messages``)."""
         send_date = china_time(self.sent_at)
+        status, err_code, receive_date = self.outcome(now)
         return {
             "BizId": self.biz_id,
             "PhoneNumber": self.phone_number,
@@ -94,25 +105,25 @@ class Message:
             "TemplateCode": self.template.code,
             "TemplateParam": self.template_param,
             "Content": self.content,
-            "SendStatus": self.status,
-            "ErrCode": self.err_code,
+            "SendStatus": status,
+            "ErrCode": err_code,
             "SendDate": send_date,
-            "ReceiveDate": send_date if self.status != WAITING else "",
+            "ReceiveDate": receive_date,
             "OutId": self.out_id,
             "RequestId": self.request_id,
         }
 
-    def as_detail(self) -> dict[str, Any]:
-        """The QuerySendDetails ``SmsSendDetailDTO`` wire shape."""
-        send_date = china_time(self.sent_at)
+    def as_detail(self, now: float | None = None) -> dict[str, Any]:
+        """The QuerySendDetails ``SmsSendDetailDTO`` wire shape, as known at ``now``."""
+        status, err_code, receive_date = self.outcome(now)
         detail: dict[str, Any] = {
             "PhoneNum": self.phone_number,
-            "SendStatus": self.status,
-            "ErrCode": self.err_code,
+            "SendStatus": status,
+            "ErrCode": err_code,
             "TemplateCode": self.template.code,
             "Content": self.content,
-            "SendDate": send_date,
-            "ReceiveDate": send_date if self.status != WAITING else "",
+            "SendDate": china_time(self.sent_at),
+            "ReceiveDate": receive_date,
         }
         if self.out_id is not None:
             detail["OutId"] = self.out_id

@@ -118,6 +118,12 @@ def same_number(a: str, b: str) -> bool:
     return _normal(a) == _normal(b)
 
 
+def number_key(raw: str) -> str:
+    """One phone, one key however written: the national number in mainland China, else the
+    country code and number."""
+    return _normal(raw)
+
+
 def _normal(raw: str) -> str:
     raw = "".join(raw.split())  # a query's "+86..." arrives as " 86..." when not percent-encoded
     national = mainland_number(raw)

@@ -24,17 +24,30 @@ class _HookSpecs:
         """The sandbox was reset for a new test: reset what depends on it (e.g. send limits)."""
 
 
+REPORT_URL_OPTION = "aliyun_sms_sandbox_report_url"
+
+
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     """Declare ``pytest_aliyun_sms_sandbox_reset``."""
     pluginmanager.add_hookspecs(_HookSpecs)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--aliyun-sms-sandbox-report-url`` (or the ini key): where the sandbox pushes receipts."""
+    help_text = "push the sandbox's delivery receipts to this URL (as Aliyun's SmsReport does)"
+    parser.addoption("--aliyun-sms-sandbox-report-url", dest=REPORT_URL_OPTION, help=help_text)
+    parser.addini(REPORT_URL_OPTION, help_text, default="")
+
+
 @pytest.fixture(scope="session")
-def aliyun_sms_sandbox_server() -> Iterator[Sandbox]:
-    """The session's sandbox, in a background thread on a free loopback port."""
+def aliyun_sms_sandbox_server(pytestconfig: pytest.Config) -> Iterator[Sandbox]:
+    """The session's sandbox, in a background thread on a free loopback port; it pushes
+    delivery receipts to ``--aliyun-sms-sandbox-report-url`` when given (a test may call
+    ``set_reports`` instead: the reset before each test restores the option's URL)."""
     from .runner import Sandbox
 
-    with Sandbox() as sandbox:
+    url = pytestconfig.getoption(REPORT_URL_OPTION) or pytestconfig.getini(REPORT_URL_OPTION)
+    with Sandbox(report_url=str(url) or None) as sandbox:
         yield sandbox
 
 

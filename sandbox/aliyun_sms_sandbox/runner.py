@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,6 +17,8 @@ from .clock import Clock
 from .faults import Fault, FaultKind
 from .guard import HostCheck, is_exposed
 from .models import Account, Signature, Template, TemplateKind
+from .pusher import ReportPusher
+from .reports_api import ReportsAPI
 from .seed import USAGE_TYPES, Seed, load_seed
 from .server import RequestLog, SandboxServer
 from .state import MAX_LOGGED_REQUESTS, MAX_MESSAGES, SandboxState
@@ -33,11 +36,13 @@ def _url(address: Any) -> str:
 
 
 class _Listener:
-    """The aiohttp site that serves one sandbox server on the current event loop."""
+    """The aiohttp site that serves one sandbox server on the current event loop, and the
+    pusher of its delivery receipts."""
 
     def __init__(self, server: SandboxServer) -> None:
         self._server = server
         self._runner: web.ServerRunner | None = None
+        self._pusher = ReportPusher(server.state)
 
     async def bind(self, host: str, port: int) -> tuple[int, list[str]]:
         """Start listening; the bound port (port 0 picks one) and the bound URLs."""
@@ -49,16 +54,18 @@ class _Listener:
         site = web.TCPSite(runner, host, port, reuse_address=True)
         await site.start()
         self._runner = runner
+        self._pusher.start()
         return int(runner.addresses[0][1]), [_url(address) for address in runner.addresses]
 
     async def close(self) -> None:
-        """Stop listening and close every connection (once)."""
+        """Stop listening and pushing, and close every connection (once)."""
+        await self._pusher.stop()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
 
 
-class _SandboxAPI:
+class _SandboxAPI(ReportsAPI):
     """What both runners offer; every method is safe to call from any thread."""
 
     state: SandboxState
@@ -78,13 +85,17 @@ class _SandboxAPI:
         allowed_hosts: Iterable[str] = (),
         max_messages: int = MAX_MESSAGES,
         max_requests: int = MAX_LOGGED_REQUESTS,
+        report_url: str | None = None,
     ) -> None:
         """A sandbox on ``host:port`` (port 0: a free one), not yet started.
 
         ``seed``: a ``Seed``, a JSON file or a mapping extending the default; ``on_request``
         is called for every request; ``allowed_hosts`` adds ``Host`` names it answers to;
-        ``max_messages`` and ``max_requests`` cap the outbox and the request log.
+        ``max_messages`` and ``max_requests`` cap the outbox and the request log;
+        ``report_url``: where delivery receipts are pushed, as Aliyun's SmsReport does.
         """
+        if report_url is not None and not report_url.startswith(("http://", "https://")):
+            raise ValueError("report_url must start with http:// or https://")
         self.host, self.port = host, port
         self.bound_urls = []
         hosts = HostCheck(host, allowed_hosts)
@@ -92,6 +103,7 @@ class _SandboxAPI:
             seed if isinstance(seed, Seed) else load_seed(seed),
             max_messages=max_messages,
             max_requests=max_requests,
+            report_url=report_url,
         )
         self._server = SandboxServer(self.state, on_request, hosts)
         self._listener = _Listener(self._server)
@@ -245,10 +257,13 @@ class _SandboxAPI:
         self.state.inject(fault)
         return fault
 
-    def set_delivery(self, outcome: str, err_code: str | None = None) -> None:
-        """What phones report for messages sent from now on: ``delivered``, ``failed``
-        (``err_code``, default ``MOBILE_NOT_ON_SERVICE``) or ``waiting``; see QuerySendDetails."""
-        self.state.set_delivery(outcome, err_code)
+    def set_delivery(
+        self, outcome: str, err_code: str | None = None, phone: str | None = None
+    ) -> None:
+        """What phones (or only ``phone``) report for messages sent from now on: ``delivered``,
+        ``failed`` (``err_code``, default ``MOBILE_NOT_ON_SERVICE``) or ``waiting`` (never
+        reported); QuerySendDetails and the pushed receipts agree."""
+        self.state.set_delivery(outcome, err_code, phone)
 
     def set_latency(self, rtt_ms: float = 0, handshake_ms: float = 0) -> None:
         """Add ``rtt_ms`` to every answer and ``handshake_ms`` to each connection's first one."""
@@ -275,6 +290,15 @@ class AsyncSandbox(_SandboxAPI):
     async def stop(self) -> None:
         """Stop serving and close every connection."""
         await self._listener.close()
+
+    async def wait_for_reports(self, timeout: float = 5.0) -> bool:
+        """Wait until every receipt due now was pushed and answered; False after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while not self.reports_idle():
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.01)
+        return True
 
     async def __aenter__(self) -> AsyncSandbox:
         await self.start()
@@ -330,6 +354,15 @@ class Sandbox(_SandboxAPI):
             loop.run_until_complete(self._listener.close())
         finally:
             loop.close()
+
+    def wait_for_reports(self, timeout: float = 5.0) -> bool:
+        """Wait until every receipt due now was pushed and answered; False after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while not self.reports_idle():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     def stop(self) -> None:
         """Stop the server and its thread."""

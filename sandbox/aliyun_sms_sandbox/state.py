@@ -28,6 +28,7 @@ from .faults import Fault, FaultQueue
 from .flow import FlowControl
 from .models import DELIVERED, FAILED, WAITING, Account, Message, Signature, Template
 from .params import check_values, parse_values
+from .reports import ReportBook
 from .seed import Seed, default_seed
 
 API_VERSION = "2017-05-25"
@@ -59,8 +60,10 @@ class SandboxState:
         *,
         max_messages: int = MAX_MESSAGES,
         max_requests: int = MAX_LOGGED_REQUESTS,
+        report_url: str | None = None,
     ) -> None:
         self.max_messages, self.max_requests = max_messages, max_requests
+        self.default_report_url = report_url
         self.lock = threading.RLock()
         self.clock = clock or Clock()
         self.faults = FaultQueue()
@@ -88,6 +91,10 @@ class SandboxState:
         self.rtt_ms = 0.0
         self.handshake_ms = 0.0
         self.delivery: tuple[int, str] = (DELIVERED, "DELIVERED")  # new messages' SendStatus
+        self.delivery_by_number: dict[str, tuple[int, str]] = {}  # number key -> outcome
+        self.report_delay_s = 0.0  # from a send to its receipt, on the clock
+        self.report_url = self.default_report_url  # where receipts are pushed (None: nowhere)
+        self.reports = ReportBook()
         self.connections_opened = 0
         self.requests_served = 0
         self._nonces = NonceBook(NONCE_TTL)
@@ -144,26 +151,66 @@ class SandboxState:
             chosen = list(reversed(self.messages))
         if phone is not None:
             chosen = [m for m in chosen if phones.same_number(m.phone_number, phone)]
-        return [m.as_dict() for m in chosen]
+        now = self.clock.time()
+        return [m.as_dict(now) for m in chosen]
 
     def clear_messages(self) -> int:
         """Empty the outbox; returns how many messages it held."""
         with self.lock:
             return self.messages.clear()
 
-    def set_delivery(self, outcome: str, err_code: str | None = None) -> None:
-        """What the handset reports for the messages sent from now on (QuerySendDetails).
+    def set_delivery(
+        self, outcome: str, err_code: str | None = None, phone: str | None = None
+    ) -> None:
+        """What the handset reports for the messages sent from now on (QuerySendDetails and
+        pushed receipts), for every number or only ``phone``'s.
 
         ``outcome`` is ``delivered`` (the default), ``failed`` (with Aliyun's receipt code,
-        ``MOBILE_NOT_ON_SERVICE`` unless given) or ``waiting`` (no receipt yet).
+        ``MOBILE_NOT_ON_SERVICE`` unless given) or ``waiting`` (never reported).
         """
         if not isinstance(outcome, str) or outcome not in _DELIVERY_OUTCOMES:
             raise ValueError(f"outcome must be delivered, failed or waiting, not {outcome!r}")
         status, default_code = _DELIVERY_OUTCOMES[outcome]
         if err_code is not None and (not isinstance(err_code, str) or not err_code.strip()):
             raise ValueError("err_code must be a non-empty string")
+        chosen = (status, default_code if err_code is None else err_code)
+        if phone is not None and (not isinstance(phone, str) or not phone.strip()):
+            raise ValueError("phone must be a phone number")
         with self.lock:
-            self.delivery = (status, default_code if err_code is None else err_code)
+            if phone is None:
+                self.delivery = chosen
+            else:
+                self.delivery_by_number[phones.number_key(phone)] = chosen
+
+    def outcome_for(self, number: str) -> tuple[int, str]:
+        """SendStatus and ErrCode a message to ``number`` gets."""
+        with self.lock:
+            return self.delivery_by_number.get(phones.number_key(number), self.delivery)
+
+    def set_reports(
+        self,
+        url: str | None = None,
+        *,
+        delay_s: float | None = None,
+        batch_size: int | None = None,
+        duplicate_rate: float | None = None,
+        retry_delays: tuple[float, ...] | None = None,
+    ) -> None:
+        """Push receipts to ``url`` (None: keep the current one; "" stops pushing), each
+        ``delay_s`` after its send (the clock's seconds), ``batch_size`` per push,
+        ``duplicate_rate`` of them twice, tried again after ``retry_delays`` when refused."""
+        if url is not None and url != "" and not url.startswith(("http://", "https://")):
+            raise ValueError("the report URL must start with http:// or https://")
+        if delay_s is not None and not (
+            isinstance(delay_s, (int, float)) and 0 <= delay_s <= 86400
+        ):
+            raise ValueError("delay_s must be from 0 to 86400 seconds")
+        with self.lock:
+            self.reports.configure(batch_size, duplicate_rate, retry_delays)
+            if url is not None:
+                self.report_url = url or None
+            if delay_s is not None:
+                self.report_delay_s = float(delay_s)
 
     def request_log(self) -> list[dict[str, Any]]:
         """The API requests received, oldest first (the latest ``max_requests``)."""
@@ -296,24 +343,26 @@ class SandboxState:
         biz_id = f"{next(self._biz_ids)}^0"
         for (number, sign, raw), key in zip(items, keys, strict=True):
             size = len(number) + len(sign) + len(raw or "") + len(rendered[raw]) + len(out_id or "")
-            self.messages.append(
-                Message(
-                    biz_id=biz_id,
-                    phone_number=number,
-                    number_key=key,
-                    sign_name=sign,
-                    template=template,
-                    template_param=raw,
-                    content=f"【{sign}】{rendered[raw]}",
-                    sent_at=now,
-                    request_id=request_id,
-                    access_key_id=account.access_key_id,
-                    out_id=out_id,
-                    status=self.delivery[0],
-                    err_code=self.delivery[1],
-                ),
-                size,
+            status, err_code = self.delivery_by_number.get(key, self.delivery)
+            record = Message(
+                biz_id=biz_id,
+                phone_number=number,
+                number_key=key,
+                sign_name=sign,
+                template=template,
+                template_param=raw,
+                content=f"【{sign}】{rendered[raw]}",
+                sent_at=now,
+                request_id=request_id,
+                access_key_id=account.access_key_id,
+                out_id=out_id,
+                status=status,
+                err_code=err_code,
+                reported_at=None if status == WAITING else now + self.report_delay_s,
             )
+            self.messages.append(record, size)
+            if self.report_url:
+                self.reports.add(record)
             if limited:
                 self.flow.record((account.access_key_id, sign, key), now)
         if account.balance is not None:
@@ -350,6 +399,7 @@ class SandboxState:
             and phones.same_number(m.phone_number, phone)
         ]
         chosen = found[(page - 1) * size : page * size]
+        now = self.clock.time()
         return Answer(
             200,
             {
@@ -357,7 +407,7 @@ class SandboxState:
                 "Message": "OK",
                 "RequestId": new_request_id(),
                 "TotalCount": str(len(found)),
-                "SmsSendDetailDTOs": {"SmsSendDetailDTO": [m.as_detail() for m in chosen]},
+                "SmsSendDetailDTOs": {"SmsSendDetailDTO": [m.as_detail(now) for m in chosen]},
             },
         )
 
@@ -384,6 +434,7 @@ class SandboxState:
             return kind_filter
         sign = params.get("SignName")
         days: dict[str, list[int]] = {}
+        now = self.clock.time()
         for m in self.messages:
             if (
                 m.access_key_id != account.access_key_id
@@ -395,7 +446,7 @@ class SandboxState:
             day = m.day
             if start <= day <= end:
                 counts = days.setdefault(day, [0, 0, 0])
-                counts[{DELIVERED: 0, FAILED: 1, WAITING: 2}[m.status]] += 1
+                counts[{DELIVERED: 0, FAILED: 1, WAITING: 2}[m.outcome(now)[0]]] += 1
         rows = [
             {
                 "TotalCount": sum(c),

@@ -311,3 +311,43 @@ def test_python_m_aliyun_sms_sandbox_has_help() -> None:
     )
     assert "usage: aliyun-sms-sandbox" in done.stdout.replace("__main__.py", "aliyun-sms-sandbox")
     assert "exit codes:" in done.stdout
+
+
+def test_cli_pushes_receipts_to_the_report_url_and_hides_its_token() -> None:
+    import time
+
+    from receipt_sink import ReceiptSink
+
+    with ReceiptSink() as sink:
+        proc, lines = _start("--quiet", "--report-url", sink.url)
+        try:
+            assert "t0ken" not in "\n".join(lines)
+            [target] = [line for line in lines if "receipts pushed to:" in line]
+            assert target.endswith("/receipts?***")
+            port = int(re.findall(r":(\d+)$", lines[0])[0])
+            client = Client(
+                Config(
+                    access_key_id="LTAI5tSandboxAccessKeyId",
+                    access_key_secret="SandboxSecretNotARealKey0123456789",
+                    endpoint=f"127.0.0.1:{port}",
+                    protocol="http",
+                )
+            )
+            biz_id = client.send_sms(sign_in_request()).body.biz_id
+            deadline = time.monotonic() + 10
+            while not sink.pushes and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert [r["biz_id"] for r in sink.receipts()] == [biz_id]
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=10)
+            assert proc.returncode == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def test_a_bad_report_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _main(capsys, "sandbox", "--port", "0", "--report-url", "ftp://x/")
+    assert (code, out) == (2, "")
+    assert "report" in err

@@ -41,6 +41,7 @@ def test_the_connector_imports_no_framework() -> None:
         ("two_factor", "two_factor", "django"),
         ("django", "django", "django"),
         ("flask_security", "flask_security", "flask"),
+        ("flask_receipts", "flask", "flask"),
     ],
 )
 def test_a_missing_framework_names_the_extra(adapter: str, framework: str, extra: str) -> None:

@@ -34,7 +34,8 @@ def _pong(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
             conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
+            answer = conn.recv(64)
+            return answer.startswith(b"+PONG") or answer.startswith(b"-NOAUTH")
     except OSError:
         return False
 
@@ -42,9 +43,10 @@ def _pong(port: int) -> bool:
 class RedisServer:
     """``redis-server --save '' --appendonly no`` on 127.0.0.1; ``stop`` and ``start`` again."""
 
-    def __init__(self, executable: str, port: int | None = None) -> None:
+    def __init__(self, executable: str, port: int | None = None, password: str = "") -> None:
         self.executable = executable
         self.port = port or free_port()
+        self.password = password  # requirepass, when set
         self._dir = tempfile.mkdtemp(prefix="aliyun-sms-redis-")
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -57,6 +59,8 @@ class RedisServer:
         """Start the server (on the same port as before) and wait until it answers PING."""
         args = [self.executable, "--port", str(self.port), "--bind", "127.0.0.1"]
         args += ["--save", "", "--appendonly", "no", "--dir", self._dir]
+        if self.password:
+            args += ["--requirepass", self.password]
         self._process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while not _pong(self.port):

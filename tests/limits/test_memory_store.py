@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import threading
+import tracemalloc
+
+import pytest
 
 from logto_connector_aliyun_sms import ConnectorError
 from logto_connector_aliyun_sms.limits import Limiter, MemoryStore, rules_from
@@ -16,9 +19,11 @@ def test_memory_is_bounded_least_recently_used_first() -> None:
     limiter = Limiter(store, clock=lambda: 1000.0)
     for n in range(1000):
         limiter.reserve(RULES, f"8526{n:07d}", 852)
-    assert len(store) == 100
+        assert len(store) <= 100  # a full store forgets its oldest 1/16 at once
+    assert len(store) > 90
     assert limiter.reserve(RULES, "85260000000", 852) is not None  # long forgotten
-    assert len(store) == 100
+    with pytest.raises(ConnectorError):  # recent: still counted
+        limiter.reserve(RULES, "85260000999", 852)
 
 
 def test_a_clock_moved_back_keeps_each_window_in_order() -> None:
@@ -67,3 +72,52 @@ def test_concurrent_threads_never_overshoot() -> None:
         thread.join()
     assert len(granted) == 7
     assert refused == ["rate_limit_exceeded"] * (160 - 7)
+
+
+ALL_ON = {
+    "accessKeyId": "LTAI5tTestKey",
+    "accessKeySecret": "s",
+    "minSendIntervalSeconds": 60,
+    "maxMessagesPerNumberPerDay": 10,
+    "maxMessagesPerIpPerHour": 1_000_000,
+    "maxMessagesPerCountryPerHour": 1_000_000,
+}
+
+
+@pytest.mark.parametrize("own_ip", [False, True], ids=["shared IPs", "an IP per number"])
+def test_a_tracked_number_costs_at_most_400_bytes(own_ip: bool) -> None:
+    """30,000 numbers, all four limits on, a day after the store's first send."""
+    clock = [1_700_000_000.0]
+    store = MemoryStore()
+    limiter = Limiter(store, clock=lambda: clock[0])
+    rules = rules_from(ALL_ON)
+    limiter.reserve(rules, "85200000000", 852, "192.0.2.1")
+    clock[0] += 86_400
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(30_000):
+            ip = f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}" if own_ip else f"192.0.2.{n % 200}"
+            limiter.reserve(rules, f"8526{n:07d}", 852, ip)
+            clock[0] += 0.001
+        per_number = (tracemalloc.get_traced_memory()[0] - before) / 30_000
+    finally:
+        tracemalloc.stop()
+    assert len(store) == 4 + 30_000 * 4
+    assert per_number <= 400, per_number
+
+
+def test_release_takes_back_one_send_of_a_full_window() -> None:
+    store = MemoryStore()
+    check = Check("maxMessagesPerCountryPerHour", "k", 3_600_000, 3)
+    for n, member in enumerate(("a", "b", "c")):
+        assert store.hit([check], member, 1_000 + n) is None
+    assert store.hit([check], "d", 2_000) is not None
+    store.release([check], "b")
+    assert len(store) == 2
+    assert store.hit([check], "d", 2_000) is None
+    store.release([check], "a")
+    store.release([check], "c")
+    store.release([check], "d")
+    assert len(store) == 0
+    assert store.hit([check], "e", 2_000) is None

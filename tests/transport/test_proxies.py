@@ -88,3 +88,23 @@ def test_proxy_credentials_go_in_the_connect_request(
     assert b"proxy-authorization: basic " in head.lower()
     assert b"dXNlckBjb3JwOnA6c3M=" in head  # user@corp:p:ss, decoded from the URL
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("answer", [b"garbage, not HTTP\r\n\r\n", b""], ids=["not-http", "closed"])
+def test_a_proxy_that_breaks_the_connect_is_not_sent(
+    serve: Callable[..., Any], send: Any, monkeypatch: pytest.MonkeyPatch, answer: bytes
+) -> None:
+    """Only the tunnel's CONNECT was written: whatever the proxy answers, the SendSms never left
+    (maybeSent false, retried)."""
+
+    def broken(exchange: Exchange) -> None:
+        exchange.read_request()
+        if answer:
+            exchange.send(answer)
+
+    proxy = serve(broken)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+    error = refused(send, f"https://{TUNNELLED_HOST}")
+    assert error.data["maybeSent"] is False  # type: ignore[index]
+    assert all(head.startswith(b"CONNECT ") for head in proxy.requests)
+    assert len(proxy.requests) == 3  # MAX_ATTEMPTS tunnels asked for, nothing else

@@ -98,8 +98,8 @@ class Server:
                 return
             self.connections += 1
             thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            thread.start()  # before close() can see it: a thread not started cannot be joined
             self.threads.append(thread)
-            thread.start()
 
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(30)

@@ -12,16 +12,20 @@ from .client import (
     client_key,
     import_sdk,
 )
-from .models import send_sms_request, send_statistics_request
+from .models import query_send_details_request, send_sms_request, send_statistics_request
+from .outcome import Outcome, SendFailure
 
 __all__ = [
     "ClientKey",
+    "Outcome",
     "SdkClient",
+    "SendFailure",
     "cached_clients",
     "clear_clients",
     "client_for",
     "client_key",
     "import_sdk",
+    "query_send_details_request",
     "send_sms_request",
     "send_statistics_request",
 ]

@@ -9,12 +9,22 @@ untouched. Requests are built, signed and parsed by the SDK as usual; only the s
 The sync transport's rules hold here too (``sync_transport.py``): TLS verified (certifi's
 CA bundle, or ``SSL_CERT_FILE``), ``HTTPS_PROXY`` with ``NO_PROXY``, never a proxy for loopback;
 connect + send + answer within ``connect + read`` timeout; answers capped at 1 MiB; no
-redirects (a 3xx is a :class:`BadAnswer`). A failure to open the connection is :class:`NotSent`
-(the caller may retry); one after the request was written is :class:`MaybeSent`.
+redirects (a 3xx is a :class:`BadAnswer`). A failure before aiohttp had a connection for the
+request (opened, tunnelled through a proxy and TLS-wrapped, or reused: seen through aiohttp's
+public tracing signals) is :class:`NotSent` (the caller may retry); one after is
+:class:`MaybeSent`.
 
-Sessions live as long as their loop: ``asyncio.run`` closes them at its end, a loop closed by
-hand (``loop.close()``) closes its session first, ``close_all`` runs at exit, and a forked child
-drops the sessions it inherited.
+A header value that is not Latin-1 or holds a control character is :class:`CannotSend`
+(``wire.py``), before any connection; a proxy's 407 (or any proxy error) never carries the
+proxy's user or password into the error; an unreadable ``SSL_CERT_FILE`` is :class:`CannotSend`.
+
+Sessions live as long as their loop, through aiohttp's public API only: each session is closed
+by an async generator the loop knows, so ``asyncio.run``, ``asyncio.Runner`` and a loop closed
+the documented way (``loop.run_until_complete(loop.shutdown_asyncgens())``, then
+``loop.close()``) close it, without a ResourceWarning. A loop closed without
+``shutdown_asyncgens`` leaves its session to the garbage collector (aiohttp then warns about an
+unclosed session). ``close_all`` runs at exit for loops still open, and a forked child drops the
+sessions it inherited.
 """
 
 from __future__ import annotations
@@ -22,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import os
-import weakref
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -34,24 +43,28 @@ from darabonba.core import DaraCore
 from darabonba.response import DaraResponse
 
 from .constants import DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, POOL_SIZE
-from .failures import MAX_ANSWER_BYTES, BadAnswer, MaybeSent, NotSent
+from .failures import MAX_ANSWER_BYTES, BadAnswer, CannotSend, MaybeSent, NotSent
 from .hook import wrap_once
-from .netenv import proxy_for, tls_context
+from .netenv import proxy_for, tls_context, without_proxy_credentials
+from .outcome import Progress
+from .wire import body_bytes, header_bytes
 
-_routed: ContextVar[bool] = ContextVar("aliyun_sms_pooled", default=False)
+_routed: ContextVar[Progress | None] = ContextVar("aliyun_sms_pooled", default=None)
 _Entry = tuple[aiohttp.ClientSession, AsyncGenerator[None, None], asyncio.Semaphore]
 _sessions: dict[asyncio.AbstractEventLoop, _Entry] = {}
 _original: Any = None
-__all__ = ["NotSent", "close_all", "install", "open_sessions", "pooled"]
+__all__ = ["CannotSend", "NotSent", "close_all", "install", "open_sessions", "pooled"]
 
 
 @contextmanager
-def pooled() -> Iterator[None]:
-    """Route the SDK's async calls made inside this block through the loop's pooled session."""
+def pooled() -> Iterator[Progress]:
+    """Route the SDK's async calls made inside this block through the loop's pooled session;
+    the block's :class:`Progress` says whether the SDK handed a request over."""
     install()
-    token = _routed.set(True)
+    progress = Progress()
+    token = _routed.set(progress)
     try:
-        yield
+        yield progress
     finally:
         _routed.reset(token)
 
@@ -64,20 +77,11 @@ def install() -> None:
 
 
 async def _do_action(request: Any, runtime_option: Any = None) -> Any:
-    if not _routed.get():
+    progress = _routed.get()
+    if progress is None:
         return await _original(request, runtime_option)
+    progress.reached = True
     return await _send(request, runtime_option or {})
-
-
-def _body(request: Any) -> bytes:
-    body = request.body
-    if body is None:
-        return b""
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    if isinstance(body, (bytes, bytearray)):
-        return bytes(body)
-    return b"".join(body)  # a darabonba stream: an iterable of byte chunks
 
 
 async def _send(request: Any, runtime: dict[str, Any]) -> DaraResponse:
@@ -88,8 +92,14 @@ async def _send(request: Any, runtime: dict[str, Any]) -> DaraResponse:
     timeout = aiohttp.ClientTimeout(
         total=connect_s + read_s, sock_connect=connect_s, sock_read=read_s
     )
+    url = DaraCore.compose_url(request)
+    host = urlsplit(url).hostname or ""
+    proxy = proxy_for(protocol, host)
+    ssl_context = tls_context() if protocol == "https" else False
+    header_bytes(request.headers)  # CannotSend before any connection: a line break, not Latin-1
+    data = body_bytes(request)
     session, _, turns = await _session()
-    host = urlsplit(f"//{request.headers.get('host', '')}").hostname or ""
+    connection = _Connection()
     try:
         # A fair queue in front of the pool: the timeouts count from the moment a connection is
         # ours, and no send waits behind others that keep coming back (aiohttp's pool is not FIFO).
@@ -97,26 +107,53 @@ async def _send(request: Any, runtime: dict[str, Any]) -> DaraResponse:
             turns,
             session.request(
                 request.method,
-                DaraCore.compose_url(request),
-                data=_body(request),
+                url,
+                data=data,
                 headers=request.headers,
-                ssl=tls_context() if protocol == "https" else False,
-                proxy=proxy_for(protocol, host),
+                ssl=ssl_context,
+                proxy=proxy,
                 timeout=timeout,
                 allow_redirects=False,
+                trace_request_ctx=connection,
             ) as response,
         ):
             return await _answer(response)
-    except (
-        aiohttp.ClientConnectorError,  # refused, unreachable, DNS, TLS handshake, proxy down
-        aiohttp.ConnectionTimeoutError,
-        aiohttp.ClientHttpProxyError,  # the proxy refused the tunnel
-    ) as exc:
-        raise NotSent(f"could not open the connection: {type(exc).__name__}: {exc}") from None
-    except (aiohttp.ClientPayloadError, aiohttp.ClientResponseError) as exc:  # not HTTP, broken
-        raise BadAnswer(f"{type(exc).__name__}: {exc}") from None
-    except (aiohttp.ClientError, OSError) as exc:  # the request may have reached Aliyun
-        raise MaybeSent(f"{type(exc).__name__}: {exc}") from None
+    except aiohttp.ClientHttpProxyError as exc:  # the proxy refused the tunnel (407, 403...)
+        # its text holds the proxy's URL, credentials included: only the status leaves
+        raise NotSent(f"the proxy refused the tunnel: HTTP {exc.status}") from None
+    except (aiohttp.ClientError, OSError) as exc:
+        if not connection.ready:  # refused, DNS, TLS handshake, a proxy's broken tunnel...
+            raise NotSent(f"could not open the connection: {_describe(exc, proxy)}") from None
+        if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientResponseError)):
+            raise BadAnswer(_describe(exc, proxy)) from None  # not HTTP, broken framing
+        raise MaybeSent(_describe(exc, proxy)) from None  # the request may have reached Aliyun
+
+
+class _Connection:
+    """Whether aiohttp had a connection for the request (opened, tunnelled and TLS-wrapped, or
+    reused): nothing is written before. Set by :func:`_connected` through aiohttp's tracing."""
+
+    __slots__ = ("ready",)
+
+    def __init__(self) -> None:
+        self.ready = False
+
+
+async def _connected(session: Any, context: Any, params: Any) -> None:
+    connection = context.trace_request_ctx
+    if isinstance(connection, _Connection):
+        connection.ready = True
+
+
+def _tracing() -> aiohttp.TraceConfig:
+    config = aiohttp.TraceConfig()
+    config.on_connection_create_end.append(_connected)
+    config.on_connection_reuseconn.append(_connected)
+    return config
+
+
+def _describe(exc: BaseException, proxy: str | None) -> str:
+    return without_proxy_credentials(f"{type(exc).__name__}: {exc}", proxy)
 
 
 async def _answer(response: aiohttp.ClientResponse) -> DaraResponse:
@@ -149,11 +186,13 @@ async def _session() -> _Entry:
         connector=aiohttp.TCPConnector(limit=POOL_SIZE, limit_per_host=POOL_SIZE),
         cookie_jar=aiohttp.DummyCookieJar(),  # an API: no cookie is kept or sent back
         trust_env=False,
+        trace_configs=[_tracing()],  # where a failure happened: before the connection, or after
     )
     closer = _close_at_shutdown(session)
     entry = _sessions[loop] = (session, closer, asyncio.Semaphore(POOL_SIZE))
-    await closer.__anext__()  # registered with the loop: asyncio.run closes the session at its end
-    _close_with(loop)
+    # The loop now tracks the generator: shutdown_asyncgens (asyncio.run, asyncio.Runner, or
+    # called before close) finalises it, and its ``finally`` closes the session.
+    await closer.__anext__()
     return entry
 
 
@@ -174,32 +213,11 @@ async def _close(session: aiohttp.ClientSession) -> None:
     await session.close()
 
 
-def _close_with(loop: asyncio.AbstractEventLoop) -> None:
-    """Close the loop's session when the loop is closed by hand (no ``shutdown_asyncgens``)."""
-    if not hasattr(loop, "__dict__") or "close" in vars(loop):
-        return  # already watched, or a loop without instance attributes (uvloop)
-    ref = weakref.ref(loop)
-    close_loop = type(loop).close
-
-    def close() -> None:
-        watched = ref()
-        if watched is None:  # pragma: no cover - a closed method outliving its loop
-            return
-        del watched.close  # the instance attribute: no cycle left behind
-        entry = _sessions.pop(watched, None)
-        if entry is not None and not entry[0].closed and not watched.is_running():
-            with suppress(Exception):  # closing regardless: the sockets are what matter
-                watched.run_until_complete(entry[1].aclose())  # its finally closes the session
-        close_loop(watched)
-
-    loop.close = close  # type: ignore[method-assign]
-
-
 def _forget_closed_loops() -> None:
+    """Drop the entries of loops closed without ``shutdown_asyncgens``: theirs for the GC."""
     for loop in list(_sessions):
-        entry = _sessions.pop(loop, None) if loop.is_closed() else None
-        if entry is not None and entry[0].connector is not None:
-            entry[0].connector._close()  # its loop is gone: mark it closed, without warnings
+        if loop.is_closed():
+            _sessions.pop(loop, None)
 
 
 def close_all() -> None:
@@ -209,10 +227,8 @@ def close_all() -> None:
         if entry is None or entry[0].closed:
             continue
         if not loop.is_closed() and not loop.is_running():
-            with suppress(Exception):  # at exit: if this fails, it is marked closed below
-                loop.run_until_complete(_close(entry[0]))
-        if entry[0].connector is not None:
-            entry[0].connector._close()
+            with suppress(Exception):  # at exit: what cannot be closed is left to the GC
+                loop.run_until_complete(entry[1].aclose())  # its finally closes the session
 
 
 def open_sessions() -> int:

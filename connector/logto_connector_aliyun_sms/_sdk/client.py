@@ -24,6 +24,7 @@ from .constants import (
     MAX_CLIENTS,
     POOL_SIZE,
 )
+from .outcome import Outcome, Progress, SendFailure
 from .translate import translate
 
 
@@ -93,17 +94,19 @@ class SdkClient:
     def call(self, method: str, request: Any) -> Any:
         """Call ``<method>_with_options`` (e.g. ``send_sms``); return the answer's body model.
 
-        Raises ConnectorError for every failure, including a non-OK ``Code``.
+        Raises :class:`~.outcome.SendFailure` (a ConnectorError with its :class:`~.outcome.Outcome`)
+        for every failure, including a non-OK ``Code``.
         """
         bound: Callable[[Any, Any], Any] = getattr(self.client, f"{method}_with_options")
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                with self.transport.routed():
+            with self.transport.routed() as progress:
+                try:
                     response = bound(request, self.runtime)
-            except Exception as exc:
-                time.sleep(_wait_before_retry(exc, attempt))
-                continue
-            return _answer(response)
+                except Exception as exc:
+                    wait_s = _wait_before_retry(exc, progress, attempt)
+                else:
+                    return _answer(response)
+            time.sleep(wait_s)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def call_async(self, method: str, request: Any) -> Any:
@@ -114,36 +117,39 @@ class SdkClient:
 
         bound: Callable[[Any, Any], Any] = getattr(self.client, f"{method}_with_options_async")
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                with pooled():
+            with pooled() as progress:
+                try:
                     response = await bound(request, self.runtime)
-            except Exception as exc:
-                await asyncio.sleep(_wait_before_retry(exc, attempt))
-                continue
-            return _answer(response)
+                except Exception as exc:
+                    wait_s = _wait_before_retry(exc, progress, attempt)
+                else:
+                    return _answer(response)
+            await asyncio.sleep(wait_s)
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _wait_before_retry(exc: Exception, attempt: int) -> float:
-    """Seconds to wait before trying ``exc``'s call again; raises its ConnectorError if never."""
-    error, wait_s = translate(exc)
+def _wait_before_retry(exc: Exception, progress: Progress, attempt: int) -> float:
+    """Seconds to wait before trying ``exc``'s call again; raises its SendFailure if never."""
+    failure, wait_s = translate(exc, progress.reached)
     if wait_s is None or attempt >= MAX_ATTEMPTS:
-        raise error from None
+        raise failure from None
     return wait_s
 
 
 def _answer(response: Any) -> Any:
     body = getattr(response, "body", None)
     code = getattr(body, "code", None)
+    status = getattr(response, "status_code", None)
     if body is None or not isinstance(code, str) or not _ids_are_text(body):
-        raise transport_error(
+        error = transport_error(
             "Aliyun answered without a Code, or with ids that are not text",
             malformed=True,
             maybe_sent=True,
-            http_status=getattr(response, "status_code", None),
+            http_status=status,
         )
+        raise SendFailure(error, Outcome.MAYBE_SENT)
     if code != "OK":
-        raise error_for_answer(body.to_map(), getattr(response, "status_code", None))
+        raise SendFailure(error_for_answer(body.to_map(), status), Outcome.ANSWERED)
     return body
 
 

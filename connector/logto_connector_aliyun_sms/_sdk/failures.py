@@ -25,6 +25,15 @@ class NotSent(TransportFailure):
 
     maybe_sent = False
     surely_not_sent = True
+    retry = True
+
+
+class CannotSend(NotSent):
+    """The request cannot be made at all (a header value with a line break or a character
+    outside Latin-1, an unreadable ``SSL_CERT_FILE``): nothing left, and trying again would fail
+    the same way, so it is never retried."""
+
+    retry = False
 
 
 class MaybeSent(TransportFailure):

@@ -6,7 +6,9 @@ loopback only (``endpoint.py``), so they never use a proxy.
 
 CA bundle: certifi's, as the SDK verifies, unless ``SSL_CERT_FILE`` names a PEM file, the
 OpenSSL variable that Python's ``ssl``, curl and httpx honour too (a private CA, a TLS-inspecting
-corporate proxy). Verification itself is never turned off.
+corporate proxy). Verification itself is never turned off, and TLS older than 1.2 is refused.
+A ``SSL_CERT_FILE`` that cannot be read as PEM CA certificates is :class:`~.failures.CannotSend`
+(nothing could leave), named by the variable and its path.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ def _proxy(hostname: str, values: tuple[str, ...]) -> str | None:
     return proxy if "://" in proxy else f"http://{proxy}"
 
 
-def proxy_address(proxy: str) -> tuple[str, int, str | None]:
-    """(host, port, ``Proxy-Authorization`` value or None) of a proxy URL."""
+def proxy_address(proxy: str) -> tuple[str, str | None]:
+    """(the proxy URL without its credentials, ``Proxy-Authorization`` value or None)."""
     import base64
     from urllib.parse import unquote
 
@@ -52,13 +54,40 @@ def proxy_address(proxy: str) -> tuple[str, int, str | None]:
     if parts.username is not None:
         pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
         auth = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
-    default_port = 443 if parts.scheme == "https" else 80
-    return parts.hostname or "", parts.port or default_port, auth
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{host}:{port}", auth
+
+
+def without_proxy_credentials(text: str, proxy: str | None) -> str:
+    """``text`` with the proxy's user and password taken out (raw and percent-encoded)."""
+    from urllib.parse import unquote
+
+    if not proxy:
+        return text
+    parts = urlsplit(proxy)
+    for secret in (parts.password, parts.username):
+        if secret:
+            for form in {secret, unquote(secret)}:
+                text = text.replace(form, "***")
+    return text
 
 
 def tls_context() -> ssl.SSLContext:
-    """The verifying client context: ``SSL_CERT_FILE``'s CAs if set, else certifi's."""
-    return _context(os.environ.get("SSL_CERT_FILE") or "")
+    """The verifying client context: ``SSL_CERT_FILE``'s CAs if set, else certifi's.
+
+    Raises CannotSend when ``SSL_CERT_FILE`` cannot be read as CA certificates.
+    """
+    cafile = os.environ.get("SSL_CERT_FILE") or ""
+    try:
+        return _context(cafile)
+    except (OSError, ssl.SSLError) as exc:
+        from .failures import CannotSend
+
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise CannotSend(
+            f"SSL_CERT_FILE ({cafile}) cannot be read as PEM CA certificates: {reason}"
+        ) from None
 
 
 @lru_cache(maxsize=4)
@@ -69,4 +98,5 @@ def _context(cafile: str) -> ssl.SSLContext:
         cafile = certifi.where()
     context = ssl.create_default_context(cafile=cafile)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.set_alpn_protocols(["http/1.1"])  # set once: httpcore sets the same per connection
     return context

@@ -1,326 +1,252 @@
-"""The sync path's transport: the SDK builds and signs each request, this module carries it.
+"""The sync path's transport: the SDK builds and signs each request, httpcore carries it.
 
 Calls made inside :meth:`SyncTransport.routed` (the connector's) go through the transport's own
-keep-alive pool instead of the SDK's ``requests`` session; every other caller of the SDK in the
-process keeps the SDK's behaviour. The SDK still builds, signs and parses; only the socket
-differs. Written on the standard library (``socket``, ``ssl``, ``http.client``'s answer parser)
-rather than urllib3, because the rules below need the socket itself: a deadline for the whole
-answer, a byte budget, and knowing whether the request was wholly written.
+keep-alive pools (``httpcore.ConnectionPool``, one per proxy and CA bundle) instead of the SDK's
+``requests`` session; every other caller of the SDK in the process keeps the SDK's behaviour.
+The SDK still builds, signs and parses; only the connection differs. httpcore, the HTTP core
+under httpx, is used directly: httpx's ``HTTPTransport`` has no public hook for the network
+backend that keeps the deadline below, and its request and response models would add about
+150 µs per send (issue 20's measurement) to no purpose here.
 
 Rules, per attempt:
 
-- **Deadlines, not per-read timeouts**: the whole answer within the read timeout of the
-  request being written, and connect + send + answer within ``connect + read``: a server that
-  drips its headers or body cannot hold a send longer.
-- **Answers are capped** at ``MAX_ANSWER_BYTES`` (1 MiB); a bigger one is a :class:`BadAnswer`.
-- **No redirects**: a 3xx is a :class:`BadAnswer`, never followed.
-- **Where it failed decides**: before the request was wholly written -> :class:`NotSent` (the
-  caller may retry); after -> :class:`MaybeSent` (never retried).
-- **TLS always verified** (``netenv.tls_context``); ``HTTPS_PROXY`` with ``NO_PROXY`` honoured,
-  loopback never proxied.
-- **Pools are per process**: a forked child drops what it inherited (``os.register_at_fork``),
-  and :meth:`SyncTransport.close` closes every pooled socket.
+- **Deadlines, not per-read timeouts** (``deadline.py``, through httpcore's public
+  ``NetworkBackend``): the whole answer within the read timeout of the request being written,
+  and connect + send + answer within ``connect + read``: a server that drips its headers or body
+  cannot hold a send longer.
+- **Answers are capped** at ``MAX_ANSWER_BYTES`` (1 MiB), streamed and counted; a bigger one is
+  a :class:`BadAnswer`. Headers: h11's limit (100 KiB), else a :class:`BadAnswer`.
+- **No redirects**: a 3xx is a :class:`BadAnswer`, never followed (httpcore follows none).
+- **Where it failed decides** (the deadline streams see the request go out, in one write):
+  before the request was wholly written -> :class:`NotSent` (the caller may retry); after ->
+  :class:`MaybeSent` (never retried). A header value with a control character or outside
+  Latin-1 (``wire.py``; h11 would refuse it too) -> :class:`CannotSend`: nothing reaches the
+  wire, and nothing is retried.
+- **TLS always verified** (``netenv.tls_context``: certifi or ``SSL_CERT_FILE``, TLS 1.2 at
+  least); ``HTTPS_PROXY`` with ``NO_PROXY`` honoured, loopback never proxied; the proxy's
+  credentials never appear in an error.
+- **Pools are per process**: a forked child closes its copies of what it inherited
+  (``os.register_at_fork``) and opens its own; :meth:`SyncTransport.close` closes every pool.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-import select
-import socket
-import ssl
 import threading
-import time
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from http.client import HTTPException, HTTPResponse
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
+import httpcore
 from darabonba.core import DaraCore
 from darabonba.response import DaraResponse
 
 from .constants import DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS
-from .failures import MAX_ANSWER_BYTES, BadAnswer, MaybeSent, NotSent
+from .deadline import Attempt, DeadlineBackend, current
+from .failures import MAX_ANSWER_BYTES, BadAnswer, CannotSend, MaybeSent, NotSent
 from .hook import wrap_once
-from .netenv import proxy_address, proxy_for, tls_context
+from .netenv import proxy_address, proxy_for, tls_context, without_proxy_credentials
+from .outcome import Progress
+from .wire import body_bytes, header_bytes
 
 IDLE_SECONDS = 30.0  # a pooled connection idle longer is closed rather than reused
-_HEAD_BYTES = 64 * 1024  # status line and headers, on top of MAX_ANSWER_BYTES
-_routed: ContextVar[SyncTransport | None] = ContextVar("aliyun_sms_sync", default=None)
+_routed: ContextVar[tuple[SyncTransport, Progress] | None] = ContextVar(
+    "aliyun_sms_sync", default=None
+)
 _original: Any = None
 _live: weakref.WeakSet[SyncTransport] = weakref.WeakSet()
 _debug = logging.getLogger("darabonba-core")
+_backend = DeadlineBackend()
 
 
-class _Conn:
-    __slots__ = ("generation", "idle_since", "sock")
+class _Pool:
+    """An httpcore pool and the sends using it: a retired pool closes when its last send ends."""
 
-    def __init__(self, sock: socket.socket, generation: int) -> None:
-        self.sock = sock
-        self.generation = generation
-        self.idle_since = 0.0
+    __slots__ = ("pool", "retired", "users")
 
-    def stale(self, now: float) -> bool:
-        """Idle too long, or readable while idle (the server closed it, or sent stray bytes)."""
-        if now - self.idle_since > IDLE_SECONDS:
-            return True
-        try:
-            return bool(select.select([self.sock], [], [], 0)[0])
-        except (OSError, ValueError):
-            return True
+    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+        self.pool, self.users, self.retired = pool, 0, False
 
 
 class SyncTransport:
-    """Keep-alive pools (one per host and proxy) for one SDK client; thread-safe."""
-
-    _generation = 0  # bumped in a forked child: connections of an older one are never pooled
+    """Keep-alive pools (one per proxy and CA bundle) for one SDK client; thread-safe."""
 
     def __init__(self, pool_size: int) -> None:
         self.pool_size = pool_size
-        self._idle: dict[tuple[str, str, int, str | None], list[_Conn]] = {}
+        self._pools: dict[tuple[str | None, int], _Pool] = {}
         self._lock = threading.Lock()
-        self._closed = False
         _live.add(self)
 
     @contextmanager
-    def routed(self) -> Iterator[None]:
-        """Route the SDK's sync calls made inside this block (this thread) through this pool."""
+    def routed(self) -> Iterator[Progress]:
+        """Route the SDK's sync calls made inside this block (this thread) through this pool;
+        the block's :class:`Progress` says whether the SDK handed a request over."""
         install()
-        token = _routed.set(self)
+        progress = Progress()
+        token = _routed.set((self, progress))
         try:
-            yield
+            yield progress
         finally:
             _routed.reset(token)
 
     def close(self) -> None:
-        """Close every pooled connection, and those in use as they come back.
+        """Close every pooled connection; a send still in flight keeps its pool until it ends.
 
-        Sends still work afterwards (a dropped client may be in use in another thread), each
-        on a connection of its own.
+        Sends still work afterwards (a dropped client may be in use in another thread), on new
+        connections.
         """
         with self._lock:
-            self._closed = True
-            pools, self._idle = self._idle, {}
-        for conns in pools.values():
-            for conn in conns:
-                conn.sock.close()
+            pools, self._pools = list(self._pools.values()), {}
+            for entry in pools:
+                entry.retired = True
+            idle = [entry for entry in pools if entry.users == 0]
+        for entry in idle:
+            entry.pool.close()
 
     def _after_fork(self) -> None:
         self._lock = threading.Lock()  # the parent's may have been held at fork time
-        pools, self._idle = self._idle, {}
-        for conns in pools.values():
-            for conn in conns:  # the child's copies only: no TLS close_notify is sent
-                conn.sock.close()
+        pools, self._pools = self._pools, {}
+        for entry in pools.values():
+            for connection in entry.pool.connections:  # the child's copies: no TLS goodbye
+                with suppress(Exception):
+                    connection.close()
+
+    def _take(self, proxy: str | None, ssl_context: Any) -> _Pool:
+        key = (proxy, id(ssl_context))  # contexts are cached per CA file: one id per bundle
+        with self._lock:
+            entry = self._pools.get(key)
+            if entry is None:
+                entry = self._pools[key] = _Pool(self._new_pool(proxy, ssl_context))
+            entry.users += 1
+        return entry
+
+    def _give(self, entry: _Pool) -> None:
+        with self._lock:
+            entry.users -= 1
+            done = entry.retired and entry.users == 0
+        if done:
+            entry.pool.close()
+
+    def _new_pool(self, proxy: str | None, ssl_context: Any) -> httpcore.ConnectionPool:
+        via = None
+        if proxy is not None:
+            url, auth = proxy_address(proxy)
+            headers = [(b"Proxy-Authorization", auth.encode())] if auth else None
+            via = httpcore.Proxy(url, headers=headers)
+        return httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            proxy=via,
+            max_connections=None,
+            max_keepalive_connections=self.pool_size,
+            keepalive_expiry=IDLE_SECONDS,
+            network_backend=_backend,
+        )
 
     # --- one attempt ---------------------------------------------------------------------------
 
     def send(self, request: Any, runtime: dict[str, Any]) -> DaraResponse:
-        """Carry one SDK request; raise NotSent, MaybeSent or BadAnswer on failure."""
+        """Carry one SDK request; raise NotSent, CannotSend, MaybeSent or BadAnswer on failure."""
         connect_s = int(runtime.get("connectTimeout") or DEFAULT_CONNECT_TIMEOUT_MS) / 1000
         read_s = int(runtime.get("readTimeout") or DEFAULT_READ_TIMEOUT_MS) / 1000
-        deadline = time.monotonic() + connect_s + read_s
+        attempt = Attempt(connect_s, read_s)
         url = urlsplit(DaraCore.compose_url(request))
-        protocol = url.scheme
-        host = url.hostname or ""
-        port = url.port or (443 if protocol == "https" else 80)
-        proxy = proxy_for(protocol, host)
-        key = (protocol, host, port, proxy)
-        payload = _request_bytes(request, url.path or "/", url.query)
-        conn = self._take(key)
-        if conn is not None:
-            try:
-                conn.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                conn.sock.sendall(payload)
-            except OSError:  # a stale keep-alive connection: the request never got out whole
-                conn.sock.close()
-                conn = None
-        if conn is None:
-            conn = self._connect(key, min(connect_s, deadline - time.monotonic()))
-            try:
-                conn.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                conn.sock.sendall(payload)
-            except OSError as exc:
-                conn.sock.close()
-                raise NotSent(f"the request could not be written: {_describe(exc)}") from None
-        # The whole answer within the read timeout, and the attempt within connect + read.
-        deadline = min(deadline, time.monotonic() + read_s)
-        return self._answer(key, conn, str(request.method).upper(), deadline, request)
-
-    def _answer(
-        self,
-        key: tuple[str, str, int, str | None],
-        conn: _Conn,
-        method: str,
-        deadline: float,
-        request: Any,
-    ) -> DaraResponse:
-        reader = _DeadlineReader(conn.sock, deadline, MAX_ANSWER_BYTES + _HEAD_BYTES)
-        answer = HTTPResponse(reader, method=method)  # type: ignore[arg-type]
-        keep = False
+        proxy = proxy_for(url.scheme, url.hostname or "")
+        ssl_context = tls_context() if url.scheme == "https" else None
+        outgoing = _outgoing(request, url, connect_s, read_s)
+        entry = self._take(proxy, ssl_context)
+        token = current.set(attempt)
         try:
-            answer.begin()
-            if 300 <= answer.status < 400:
-                raise BadAnswer(f"HTTP {answer.status}: redirects are not followed")
-            length = answer.getheader("content-length")
-            if length and length.strip().isdigit() and int(length) > MAX_ANSWER_BYTES:
-                raise BadAnswer(f"an answer of {int(length)} bytes (limit {MAX_ANSWER_BYTES})")
-            body = answer.read(MAX_ANSWER_BYTES + 1)
-            if len(body) > MAX_ANSWER_BYTES:
-                raise BadAnswer(f"an answer over {MAX_ANSWER_BYTES} bytes")
-            keep = not answer.will_close
-        except _TooLarge as exc:
-            raise BadAnswer(str(exc)) from None
-        except HTTPException as exc:  # not HTTP, a broken chunk, a header line too long
-            if isinstance(exc, ConnectionError):  # RemoteDisconnected: closed without answer
-                raise MaybeSent(f"no answer: {_describe(exc)}") from None
-            raise BadAnswer(f"not an HTTP answer: {_describe(exc)}") from None
-        except (OSError, ValueError) as exc:  # timeout, reset, TLS error: after the request left
-            raise MaybeSent(f"no answer: {_describe(exc)}") from None
+            answer = entry.pool.handle_request(outgoing)
+            try:
+                status, headers, body = _read(answer)
+            finally:
+                answer.close()
+        except httpcore.LocalProtocolError as exc:  # h11 refused a header: nothing was written
+            if attempt.written:  # pragma: no cover - h11 checks what it sends before sending
+                raise MaybeSent(f"no answer: {_describe(exc, proxy)}") from None
+            raise CannotSend(f"the request cannot be sent: {exc}") from None
+        except httpcore.RemoteProtocolError as exc:
+            if not attempt.written:
+                raise NotSent(_unwritten(attempt, exc, proxy)) from None
+            if not attempt.heard:  # the connection closed before a byte of answer
+                raise MaybeSent(f"no answer: {_describe(exc, proxy)}") from None
+            raise BadAnswer(f"not an HTTP answer: {_describe(exc, proxy)}") from None
+        except (httpcore.ProxyError, httpcore.UnsupportedProtocol) as exc:
+            raise NotSent(f"could not open the connection: {_describe(exc, proxy)}") from None
+        except (httpcore.NetworkError, httpcore.TimeoutException, OSError) as exc:
+            if attempt.written:
+                raise MaybeSent(f"no answer: {_describe(exc, proxy)}") from None
+            raise NotSent(_unwritten(attempt, exc, proxy)) from None
         finally:
-            if keep:
-                self._give(key, conn)
-            else:
-                conn.sock.close()
+            current.reset(token)
+            self._give(entry)
         response = DaraResponse()
-        response.status_code = answer.status
-        response.status_message = answer.reason
-        response.headers = {k.lower(): v for k, v in answer.getheaders()}
+        response.status_code = status
+        response.status_message = answer.extensions.get("reason_phrase", b"").decode("latin-1")
+        response.headers = headers
         response.body = body
         if _debug.isEnabledFor(logging.DEBUG) and (os.environ.get("DEBUG") or "").lower() == "sdk":
             _log_exchange(request, response)
         return response
 
-    # --- the pool ------------------------------------------------------------------------------
 
-    def _take(self, key: tuple[str, str, int, str | None]) -> _Conn | None:
-        now = time.monotonic()
-        with self._lock:
-            conns = self._idle.get(key)
-            while conns:
-                conn = conns.pop()
-                if not conn.stale(now):
-                    return conn
-                conn.sock.close()
-        return None
-
-    def _give(self, key: tuple[str, str, int, str | None], conn: _Conn) -> None:
-        conn.idle_since = time.monotonic()
-        with self._lock:
-            conns = self._idle.setdefault(key, [])
-            fresh = conn.generation == SyncTransport._generation
-            if fresh and not self._closed and len(conns) < self.pool_size:
-                conns.append(conn)
-                return
-        conn.sock.close()
-
-    def _connect(self, key: tuple[str, str, int, str | None], timeout: float) -> _Conn:
-        protocol, host, port, proxy = key
-        if timeout <= 0:
-            raise NotSent("no time left to connect")
-        sock: socket.socket | None = None
-        try:
-            if proxy is None:
-                sock = socket.create_connection((host, port), timeout)
-            else:
-                sock = _tunnel(proxy, host, port, timeout)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if protocol == "https":
-                sock = tls_context().wrap_socket(sock, server_hostname=host)
-        except (OSError, HTTPException) as exc:  # refused, DNS, timeout, proxy, TLS handshake
-            if sock is not None:
-                sock.close()
-            raise NotSent(f"could not open the connection: {_describe(exc)}") from None
-        return _Conn(sock, SyncTransport._generation)
+def _outgoing(request: Any, url: SplitResult, connect_s: float, read_s: float) -> httpcore.Request:
+    """The SDK's request as httpcore's: headers checked, a body with its length."""
+    data = body_bytes(request)
+    method = str(request.method).upper()
+    headers = header_bytes(request.headers)
+    names = {name.lower() for name, _ in headers}
+    if b"content-length" not in names and (data or method in ("POST", "PUT")):
+        headers.append((b"content-length", str(len(data)).encode()))
+    if b"accept-encoding" not in names:
+        headers.append((b"accept-encoding", b"identity"))
+    target = f"{url.path or '/'}?{url.query}" if url.query else url.path or "/"
+    hostname = url.hostname or ""
+    where = httpcore.URL(
+        scheme=url.scheme.encode(),
+        host=hostname.encode("ascii") if hostname.isascii() else hostname.encode("idna"),
+        port=url.port or (443 if url.scheme == "https" else 80),
+        target=target.encode("latin-1"),
+    )
+    timeouts = {"connect": connect_s, "read": read_s, "write": read_s, "pool": connect_s}
+    return httpcore.Request(
+        method.encode(),
+        where,
+        headers=headers,
+        content=data,
+        extensions={"timeout": timeouts},
+    )
 
 
-class _TooLarge(Exception):
-    pass
+def _read(answer: httpcore.Response) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of an answer; BadAnswer for a redirect or one over the cap."""
+    if 300 <= answer.status < 400:
+        raise BadAnswer(f"HTTP {answer.status}: redirects are not followed")
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in answer.headers}
+    length = headers.get("content-length", "")
+    if length.strip().isdigit() and int(length) > MAX_ANSWER_BYTES:
+        raise BadAnswer(f"an answer of {int(length)} bytes (limit {MAX_ANSWER_BYTES})")
+    chunks, size = [], 0
+    for chunk in answer.stream:  # type: ignore[union-attr]
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise BadAnswer(f"an answer over {MAX_ANSWER_BYTES} bytes")
+        chunks.append(chunk)
+    return answer.status, headers, b"".join(chunks)
 
 
-class _DeadlineReader(io.RawIOBase):
-    """A socket's reads, each bounded by what is left of the deadline and a byte budget.
-
-    Given to ``HTTPResponse`` as its socket: its ``makefile`` is a buffered reader over this.
-    """
-
-    def __init__(self, sock: socket.socket, deadline: float, budget: int) -> None:
-        self.sock, self.deadline, self.budget = sock, deadline, budget
-
-    def makefile(self, mode: str) -> io.BufferedReader:
-        return io.BufferedReader(self)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("the answer did not arrive whole within the deadline")
-        self.sock.settimeout(left)
-        n = self.sock.recv_into(buffer)
-        self.budget -= n
-        if self.budget < 0:
-            raise _TooLarge(f"an answer over {MAX_ANSWER_BYTES} bytes")
-        return n
-
-    def close(self) -> None:  # HTTPResponse closes its file; the socket belongs to the pool
-        super().close()
+def _unwritten(attempt: Attempt, exc: BaseException, proxy: str | None) -> str:
+    if attempt.sending:  # a reused connection the server had closed, typically
+        return f"the request could not be written whole: {_describe(exc, proxy)}"
+    return f"could not open the connection: {_describe(exc, proxy)}"
 
 
-def _request_bytes(request: Any, path: str, query: str) -> bytes:
-    body = request.body
-    if body is None:
-        data = b""
-    elif isinstance(body, str):
-        data = body.encode("utf-8")
-    elif isinstance(body, (bytes, bytearray)):
-        data = bytes(body)
-    else:
-        data = b"".join(body)  # a darabonba stream: an iterable of byte chunks
-    target = f"{path}?{query}" if query else path
-    lines = [f"{str(request.method).upper()} {target} HTTP/1.1"]
-    names = set()
-    for name, value in request.headers.items():
-        names.add(name.lower())
-        lines.append(f"{name}: {value}")
-    if "content-length" not in names and (data or request.method.upper() in ("POST", "PUT")):
-        lines.append(f"content-length: {len(data)}")
-    if "accept-encoding" not in names:
-        lines.append("accept-encoding: identity")
-    head = "\r\n".join(lines)
-    if "\n" in head.replace("\r\n", "") or "\r" in head.replace("\r\n", ""):
-        raise NotSent("a header holds a line break")  # header injection: nothing is sent
-    return head.encode("latin-1") + b"\r\n\r\n" + data
-
-
-def _tunnel(proxy: str, host: str, port: int, timeout: float) -> socket.socket:
-    proxy_host, proxy_port, auth = proxy_address(proxy)
-    sock = socket.create_connection((proxy_host, proxy_port), timeout)
-    try:
-        target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        lines = [f"CONNECT {target} HTTP/1.1", f"host: {target}"]
-        if auth:
-            lines.append(f"proxy-authorization: {auth}")
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        reader = _DeadlineReader(sock, time.monotonic() + timeout, _HEAD_BYTES)
-        answer = HTTPResponse(reader, method="CONNECT")  # type: ignore[arg-type]
-        answer.begin()
-        if answer.status != 200:
-            raise OSError(f"the proxy refused the tunnel: HTTP {answer.status}")
-    except (OSError, HTTPException, _TooLarge):
-        sock.close()
-        raise
-    return sock
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, ssl.SSLError):
-        return f"{type(exc).__name__}: {exc.reason or exc}"
-    return f"{type(exc).__name__}: {exc}"
+def _describe(exc: BaseException, proxy: str | None) -> str:
+    return without_proxy_credentials(f"{type(exc).__name__}: {exc}", proxy)
 
 
 def _log_exchange(request: Any, response: DaraResponse) -> None:
@@ -343,14 +269,15 @@ def install() -> None:
 
 
 def _do_action(request: Any, runtime_option: Any = None) -> Any:
-    transport = _routed.get()
-    if transport is None:
+    routed = _routed.get()
+    if routed is None:
         return _original(request, runtime_option)
+    transport, progress = routed
+    progress.reached = True
     return transport.send(request, runtime_option or {})
 
 
 def _after_fork_in_child() -> None:
-    SyncTransport._generation += 1
     for transport in list(_live):
         transport._after_fork()
 

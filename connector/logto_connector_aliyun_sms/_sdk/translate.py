@@ -1,10 +1,10 @@
-"""The SDK's exceptions -> ConnectorError, and whether the call may be tried again.
+"""The SDK's exceptions -> a :class:`~.outcome.SendFailure`, and whether to try the call again.
 
-Decided by the exception's type first: Aliyun's own errors (``AlibabaCloudException``), the
-connector's transports' :class:`~.failures.TransportFailure` (which say where a send failed),
-and the transport exception that the SDK wrapped (kept as the wrapper's ``__context__``). Only an
-exception of no known type is read by its text: the last fallback, for calls the connector's
-transports did not carry.
+Decided by types only, never by an error's text: Aliyun's own errors (``AlibabaCloudException``:
+answered), the connector's transports' :class:`~.failures.TransportFailure` (which say where a
+send failed), and anything else by whether the SDK had handed the request to a transport yet
+(:class:`~.outcome.Progress`): before, the request was never built (not sent, not retried);
+after, the answer could not be read (maybe sent).
 """
 
 from __future__ import annotations
@@ -15,87 +15,62 @@ from ..aliyun_errors import error_for_answer, transport_error
 from ..kit import ConnectorError
 from ..redact import without_query
 from .constants import MAX_RETRY_AFTER_MS
+from .outcome import Outcome, SendFailure
 
 RETRY_NOT_SENT_S = 0.05
 """Seconds before trying again a call that surely did not reach Aliyun."""
 
-# Last resort, for a failure of no known type: texts that say the connection was never made.
-_NOT_CONNECTED = (
-    "Failed to establish a new connection",
-    "Connection refused",
-    "Name or service not known",
-    "Temporary failure in name resolution",
-    "ConnectTimeoutError",
-    "ProxyError",
-    # alerts that only a TLS handshake raises (a TLS error while reading the answer, such as
-    # WRONG_VERSION_NUMBER, may come after the request went out)
-    "CERTIFICATE_VERIFY_FAILED",
-    "HANDSHAKE_FAILURE",
-)
 
+def translate(exc: Exception, reached: bool = True) -> tuple[SendFailure, float | None]:
+    """The failure for an SDK exception, and the seconds to wait before a retry (or None).
 
-def translate(exc: Exception) -> tuple[ConnectorError, float | None]:
-    """The ConnectorError for an SDK exception, and the seconds to wait before a retry (or None)."""
+    ``reached``: whether the SDK had handed the request to the connector's transport.
+    """
     from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 
-    if isinstance(exc, AlibabaCloudException):
-        return _aliyun_error(exc)
-    from .failures import TransportFailure
+    from .failures import BadAnswer, CannotSend, NotSent, TransportFailure
 
+    if isinstance(exc, AlibabaCloudException) and reached:
+        error, wait_s = _aliyun_error(exc)
+        answered = (error.data or {}).get("Code") is not None
+        return SendFailure(error, Outcome.ANSWERED if answered else Outcome.MAYBE_SENT), wait_s
     inner = getattr(exc, "inner_exception", exc)
+    if not isinstance(inner, TransportFailure) and not reached:
+        return _not_sent(f"the SDK could not build the request: {_describe(inner)}"), None
     text = without_query(str(getattr(inner, "message", "") or inner))
-    if isinstance(inner, TransportFailure) and inner.malformed:  # a redirect, too big, not HTTP
-        return transport_error(
+    if isinstance(inner, BadAnswer):  # a redirect, too big, not HTTP
+        error = transport_error(
             f"Aliyun's answer is unusable: {text}", malformed=True, maybe_sent=True
-        ), None
-    sent = _maybe_sent(inner, text)
-    if sent is False:
-        return transport_error(f"could not connect to Aliyun: {text}", maybe_sent=False), (
-            RETRY_NOT_SENT_S
         )
-    if sent is True:
-        return transport_error(f"no answer from Aliyun: {text}", maybe_sent=True), None
-    if "json" in text.lower() or isinstance(inner, (ValueError, AttributeError, TypeError)):
+    elif isinstance(inner, CannotSend):
+        return _not_sent(f"the request was not sent: {text}"), None
+    elif isinstance(inner, NotSent):
+        error = transport_error(f"could not connect to Aliyun: {text}", maybe_sent=False)
+        return SendFailure(error, Outcome.NOT_SENT), RETRY_NOT_SENT_S
+    elif isinstance(inner, TransportFailure):
+        error = transport_error(f"no answer from Aliyun: {text}", maybe_sent=True)
+    elif "json" in text.lower() or isinstance(inner, (ValueError, AttributeError, TypeError)):
         # not JSON, or JSON of another shape (a list where Aliyun sends an object)
-        return transport_error(
+        error = transport_error(
             f"Aliyun's answer is not JSON: {text}", malformed=True, maybe_sent=True
-        ), None
-    return transport_error(f"{type(inner).__name__}: {text}", maybe_sent=True), None
+        )
+    else:
+        error = transport_error(f"{type(inner).__name__}: {text}", maybe_sent=True)
+    return SendFailure(error, Outcome.MAYBE_SENT), None
 
 
-def _maybe_sent(inner: BaseException, text: str) -> bool | None:
-    """False: surely not sent; True: may have been sent; None: not a transport failure."""
-    from darabonba.exceptions import RetryError
-
-    if not isinstance(inner, RetryError):
-        return None
-    if getattr(inner, "surely_not_sent", False):  # the connector's transports mark it
-        return False
-    if getattr(inner, "maybe_sent", False):  # ... and so they mark what left
-        return True
-    cause = inner.__cause__ or inner.__context__  # what the SDK's transport caught
-    if cause is not None:
-        verdict = _sent_by_type(cause)
-        if verdict is not None:
-            return verdict
-    return not (any(marker in text for marker in _NOT_CONNECTED) and "Read timed out" not in text)
+def _not_sent(description: str) -> SendFailure:
+    """Nothing left, and trying again would fail the same way."""
+    error = transport_error(description, maybe_sent=False)
+    assert error.data is not None
+    error.data["retryable"] = False
+    return SendFailure(error, Outcome.NOT_SENT)
 
 
-def _sent_by_type(cause: BaseException) -> bool | None:
-    """``requests``' exception types: which ones come before the request was written."""
-    import requests
-    from urllib3.exceptions import NewConnectionError
-
-    if isinstance(cause, (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError)):
-        return False
-    if isinstance(cause, requests.exceptions.ReadTimeout):
-        return True
-    if isinstance(cause, requests.exceptions.ConnectionError) and not isinstance(
-        cause, requests.exceptions.SSLError
-    ):
-        reason = getattr(cause.args[0] if cause.args else None, "reason", None)
-        return not isinstance(reason, NewConnectionError)
-    return None  # an SSLError may come from the handshake or from reading the answer
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeError):  # its text quotes the character, a piece of the value
+        return f"{type(exc).__name__}: a value holds a character that cannot be encoded"
+    return f"{type(exc).__name__}: {without_query(str(exc))}"
 
 
 def _aliyun_error(exc: Any) -> tuple[ConnectorError, float | None]:

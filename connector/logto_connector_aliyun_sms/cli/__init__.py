@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import console, demo, metadata, sandbox, schema, send, usage, validate
+from . import console, demo, metadata, sandbox, schema, send, serve, status, usage, validate
 from ._config_file import CREDENTIALS_HELP, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET
 from ._describe import describe
 from ._output import (
@@ -41,7 +41,7 @@ from ._output import (
 )
 from .metadata import resolve_lang
 
-COMMANDS = (metadata, schema, validate, send, usage, demo, sandbox, console)
+COMMANDS = (metadata, schema, validate, send, status, usage, demo, sandbox, console, serve)
 """The subcommands, in the order ``--help`` lists them."""
 
 __all__ = [
@@ -66,6 +66,7 @@ examples:
   {PROG} demo                                 try it all against a local sandbox
   {PROG} validate config.json                 check a config before pasting it into Logto
   {PROG} send --config config.json --to +8613800138000 --type SignIn
+  {PROG} status --config config.json --to +8613800138000   was it delivered?
   {PROG} --json usage --config config.json --since 2026-01-01
 
 output:

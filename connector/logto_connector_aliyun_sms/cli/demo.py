@@ -10,6 +10,7 @@ import argparse
 import threading
 from typing import Any
 
+from ..delivery import query_delivery
 from ..kit import ConnectorError, SendMessageData, TemplateType
 from ..send import send_message
 from ._output import (
@@ -97,6 +98,25 @@ def run(args: argparse.Namespace, out: Output) -> int:
         sandbox.stop()
 
 
+def _delivery(config: dict[str, Any], to: str, biz_id: Any) -> dict[str, Any] | None:
+    """The sent message's delivery report, as ``query_delivery`` gives it (None if none)."""
+    if not isinstance(biz_id, str):
+        return None
+    try:
+        reports = query_delivery(config, to, biz_id=biz_id)
+    except ConnectorError:
+        return None
+    if not reports:
+        return None
+    report = reports[0]
+    reported = report["reported_at"]
+    return {
+        "status": report["status"],
+        "errorCode": report["error_code"],
+        "reportedAt": reported.isoformat() if reported else None,
+    }
+
+
 def _send(args: argparse.Namespace, out: Output, sandbox: Any) -> int:
     config = sandbox.connector_config()
     out.add_secret(config.get("accessKeySecret"))
@@ -127,6 +147,15 @@ def _send(args: argparse.Namespace, out: Output, sandbox: Any) -> int:
         out.text(f"  {phone_text}")
     else:
         out.text("The sandbox's outbox is empty (unexpected).")
+    delivery = _delivery(config, args.to, result.get("BizId"))
+    if delivery is not None:
+        out.text("")
+        out.text(
+            f"Delivery status (QuerySendDetails): {delivery['status']}, "
+            f"{delivery['errorCode'] or 'no receipt yet'}"
+            + (f", reported {delivery['reportedAt']}" if delivery["reportedAt"] else "")
+        )
+        out.text(f"  ({PROG} status --to PHONE asks the same of a real account.)")
     out.text("")
     out.text(f"Outbox page: {outbox}")
     out.result(
@@ -136,6 +165,7 @@ def _send(args: argparse.Namespace, out: Output, sandbox: Any) -> int:
             "result": result,
             "phoneText": phone_text,
             "message": message,
+            "delivery": delivery,
             "kept": bool(args.keep),
         }
     )

@@ -219,6 +219,7 @@ async function send() {
       out.className = "result ok";
       out.textContent = fill(form.ui.sent, {
         requestId: answer.result.RequestId, bizId: answer.result.BizId || "-" });
+      if (answer.result.BizId) followDelivery(config, $("phone").value, answer.result.BizId, out);
     } else if (answer.error) {
       out.className = "result bad";
       out.replaceChildren(el("div", {}, form.ui.notSent + ": " + answer.error.message));
@@ -232,6 +233,31 @@ async function send() {
     out.className = "result bad";
     out.textContent = error.message;
   } finally { button.disabled = false; }
+}
+
+// The test message's delivery status: QuerySendDetails every 2 s, for a minute at most.
+async function followDelivery(config, phone, bizId, out) {
+  const line = el("div", { id: "delivery-status", class: "delivery" }, form.ui.deliveryWaiting);
+  out.append(line);
+  for (let attempt = 0; attempt < 30; attempt += 1) {
+    let answer = null;
+    try { answer = await post("/api/delivery", { config, phone, bizId, lang: form.lang }); }
+    catch (error) { line.textContent = error.message; return; }
+    if (!answer.ok) { line.textContent = answer.error ? answer.error.message : form.ui.deliveryUnknown; return; }
+    if (answer.status === "delivered") {
+      line.className = "delivery ok";
+      line.textContent = fill(form.ui.delivered, { time: answer.reportedAt || "" });
+      return;
+    }
+    if (answer.status === "failed") {
+      line.className = "delivery bad";
+      line.textContent = fill(form.ui.notDelivered, { code: answer.errorCode || "?" })
+        + (answer.meaning ? " " + answer.meaning : "");
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  line.textContent = form.ui.deliveryUnknown;
 }
 
 async function switchLanguage(lang) {

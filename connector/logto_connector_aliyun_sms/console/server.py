@@ -135,6 +135,7 @@ def create_app(console: Console) -> web.Application:
     app.router.add_post("/api/check", _check)
     app.router.add_post("/api/send", _send)
     app.router.add_post("/api/save", _save)
+    app.router.add_post("/api/delivery", _delivery)
     return app
 
 
@@ -252,3 +253,40 @@ async def _save(request: web.Request) -> web.Response:
         return _scrubbed(console, failure, secret)
     saved = {"ok": True, "path": str(console.store.path), "report": report}
     return _scrubbed(console, saved, secret)
+
+
+async def _delivery(request: web.Request) -> web.Response:
+    """The test message's delivery status (QuerySendDetails by its BizId): the page polls it."""
+    body, config = await _body(request)
+    console: Console = request.app[CONSOLE]
+    phone, biz_id = body.get("phone"), body.get("bizId")
+    if not isinstance(phone, str) or not PHONE.fullmatch(phone.strip()):
+        raise web.HTTPBadRequest(reason="phone must be a phone number (digits, an optional +)")
+    if not isinstance(biz_id, str) or not biz_id:
+        raise web.HTTPBadRequest(reason="bizId must be the BizId of the test message")
+    if console.sandbox_endpoint:
+        config = {**config, "endpoint": console.sandbox_endpoint}
+    from ..delivery import query_delivery_async
+    from ..delivery.codes import explain as meaning_of
+
+    secret = config.get("accessKeySecret")
+    try:
+        reports = await query_delivery_async(config, phone.strip(), biz_id=biz_id)
+    except ConnectorError as error:
+        from .results import explain
+
+        failure = {"ok": False, "error": explain(error, _language(body))}
+        return _scrubbed(console, failure, secret)
+    if not reports:
+        return _scrubbed(console, {"ok": True, "status": "unknown"}, secret)
+    report = reports[0]
+    meaning = meaning_of(report["error_code"])
+    reported = report["reported_at"]
+    answer = {
+        "ok": True,
+        "status": report["status"],
+        "errorCode": report["error_code"],
+        "meaning": meaning.meaning if meaning else None,
+        "reportedAt": reported.strftime("%Y-%m-%d %H:%M:%S") + " (UTC+8)" if reported else None,
+    }
+    return _scrubbed(console, answer, secret)

@@ -6,7 +6,10 @@
 - ``contrib.django``: a Django app whose system checks validate the settings at start-up, with
   ``manage.py aliyun_sms_send``;
 - ``contrib.flask_security``: ``AliyunSmsSender`` (``SECURITY_SMS_SERVICE = "aliyun"``),
-  ``AliyunSmsPhoneUtil``, ``AliyunSmsUserMixin`` and ``flask aliyun-sms send``.
+  ``AliyunSmsPhoneUtil``, ``AliyunSmsUserMixin`` and ``flask aliyun-sms send``;
+- delivery receipts: ``contrib.django.urls`` (a view to include; ``contrib.django.signals.
+  delivery_reported``), ``contrib.flask_receipts`` (``receipts_blueprint``, ``delivery_reported``)
+  and ``contrib.aiohttp_receipts`` (``receipt_handler``).
 
 A send that fails where no user can be told raises ``SmsNotSent`` (a ``ConnectorError``). The
 end-user texts are translated from ``locale/`` (zh-Hans, zh-Hant, ja, ko). Nothing here is

@@ -5,6 +5,8 @@ The config says which limits apply (``minSendIntervalSeconds``, ``maxMessagesPer
 says where they are counted: ``ALIYUN_SMS_LIMITS_URL`` (``memory://``, the default, or
 ``redis://host:port/db``, ``rediss://...``), read on the first send that has a limit, or
 ``configure_limits`` / ``use_redis`` in code. ``redis`` is imported only for a Redis store.
+When the store cannot be used, ``limitsFailMode`` decides (open: send unchecked; closed:
+refuse), and a warning says why, once a second at most (the failure's type and reason).
 """
 
 from __future__ import annotations
@@ -145,7 +147,18 @@ class Limiter:
         )
 
     def _unavailable(self, rules: Rules, error: StoreUnavailable) -> Reservation | None:
-        """Fail-closed: raise; fail-open: no reservation (and a warning, once a second)."""
+        """Fail-closed: raise; fail-open: no reservation. Either way, a warning once a second
+        that says why (the store's failure: type and reason, never a password)."""
+        now = time.monotonic()
+        if now - self._warned_at >= _WARN_EVERY_S:
+            self._warned_at = now
+            logger.warning(
+                "SMS limits store unavailable (%s); %s",
+                error,
+                "refusing to send (limitsFailMode closed)"
+                if rules.fail_closed
+                else "sending without limits (limitsFailMode open)",
+            )
         if rules.fail_closed:
             raise ConnectorError(
                 ConnectorErrorCode.GENERAL,
@@ -156,13 +169,6 @@ class Limiter:
                     "retryable": True,
                     "retryAfterMs": 1000,
                 },
-            )
-        now = time.monotonic()
-        if now - self._warned_at >= _WARN_EVERY_S:
-            self._warned_at = now
-            logger.warning(
-                "SMS limits store unreachable (%s); sending without limits (limitsFailMode open)",
-                error,
             )
         return None
 
@@ -233,7 +239,8 @@ def use_redis(client: Any) -> None:
 
     Call it once with each kind to give both paths their own client: ``send_message`` needs a
     sync client; ``send_message_async`` uses the asyncio one, else the sync one in a thread.
-    Give the clients short ``socket_timeout`` and ``socket_connect_timeout`` (0.25 s or so).
+    Give the clients short ``socket_timeout`` and ``socket_connect_timeout`` (0.25 s or so) and
+    a ``BlockingConnectionPool``. An asyncio client belongs to the event loop it first runs on.
     """
     import redis.asyncio
 

@@ -1,4 +1,4 @@
-"""allauth under /accounts/, django-two-factor-auth at the root."""
+"""allauth under /accounts/, django-two-factor-auth at the root, receipts under /aliyun-sms/."""
 
 from django.http import HttpResponse
 from django.urls import include, path
@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include(two_factor_patterns)),
     path("accounts/", include("allauth.urls")),
     path("home/", home, name="home"),
+    path("aliyun-sms/receipts/", include("logto_connector_aliyun_sms.contrib.django.urls")),
 ]
