@@ -12,9 +12,12 @@ from .client import (
     client_key,
     import_sdk,
 )
-from .models import send_sms_request, send_statistics_request
+from .constants import DYPNSAPI, DYSMSAPI
+from .models import send_sms_request, send_sms_verify_code_request, send_statistics_request
 
 __all__ = [
+    "DYPNSAPI",
+    "DYSMSAPI",
     "ClientKey",
     "SdkClient",
     "cached_clients",
@@ -23,5 +26,6 @@ __all__ = [
     "client_key",
     "import_sdk",
     "send_sms_request",
+    "send_sms_verify_code_request",
     "send_statistics_request",
 ]

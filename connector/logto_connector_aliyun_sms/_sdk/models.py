@@ -21,3 +21,18 @@ def send_statistics_request(is_globe: int, start: str, end: str, page: int, size
     return QuerySendStatisticsRequest(
         is_globe=is_globe, start_date=start, end_date=end, page_index=page, page_size=size
     )
+
+
+def send_sms_verify_code_request(
+    national_number: str, sign_name: str, code: str, param: str
+) -> Any:
+    """A Dypnsapi ``SendSmsVerifyCodeRequest`` to a mainland number (``CountryCode`` 86)."""
+    from alibabacloud_dypnsapi20170525.models import SendSmsVerifyCodeRequest
+
+    return SendSmsVerifyCodeRequest(
+        country_code="86",
+        phone_number=national_number,
+        sign_name=sign_name,
+        template_code=code,
+        template_param=param,
+    )
