@@ -79,6 +79,7 @@ class Message:
     out_id: str | None = None
     status: int = DELIVERED
     err_code: str = "DELIVERED"
+    product: str = "Dysmsapi"  # or "Dypnsapi": a SendSmsVerifyCode of the mas connector
     day: str = field(init=False)  # the send date as yyyyMMdd in UTC+8
 
     def __post_init__(self) -> None:
@@ -100,6 +101,7 @@ class Message:
             "ReceiveDate": send_date if self.status != WAITING else "",
             "OutId": self.out_id,
             "RequestId": self.request_id,
+            "Product": self.product,
         }
 
     def as_detail(self) -> dict[str, Any]:
