@@ -7,6 +7,10 @@
 // posts to https://dypnsapi.aliyuncs.com/; here that host is routed to the sandbox (plain HTTP
 // on loopback), everything else of the request is Logto's: the RPC v1 signature, the form body.
 // Output: [{"name", "ok": true, "result"} | {"name", "ok": false, "error": {"code", "data"}}].
+//
+//   node tests/js/logto_mas.mjs --guard <cases.json>
+//
+// Judges each case's config with Logto's own config guard (zod): [{"name", "valid"}].
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
@@ -14,8 +18,18 @@ import createConnector from "@logto/connector-aliyun-sms-mas";
 
 const [sandboxUrl, casesPath] = process.argv.slice(2);
 if (!sandboxUrl || !casesPath) {
-  console.error("usage: node logto_mas.mjs <sandbox-url> <cases.json>");
+  console.error("usage: node logto_mas.mjs <sandbox-url> <cases.json> | --guard <cases.json>");
   process.exit(64);
+}
+if (sandboxUrl === "--guard") {
+  const { configGuard } = await createConnector({ getConfig: async () => ({}) });
+  const cases = JSON.parse(readFileSync(casesPath, "utf8"));
+  const verdicts = cases.map(({ name, config }) => ({
+    name,
+    valid: configGuard.safeParse(config).success,
+  }));
+  process.stdout.write(JSON.stringify(verdicts, null, 1) + "\n");
+  process.exit(0);
 }
 const sandbox = new URL(sandboxUrl);
 const httpsRequest = https.request;
