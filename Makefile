@@ -34,8 +34,9 @@ pytest: $(STAMP) $(JS)/node_modules/.stamp
 
 test: lint typecheck pytest
 
+# `make demo CONNECTOR=mas`: the Message Authentication Service connector (SendSmsVerifyCode)
 demo: $(STAMP)
-	$(BIN)/aliyun-sms demo
+	$(BIN)/aliyun-sms demo $(if $(CONNECTOR),--connector $(CONNECTOR))
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
