@@ -33,7 +33,7 @@ def test_metadata_and_schema(capsys: pytest.CaptureFixture[str], name: str) -> N
     _, out, _ = _run(capsys, "metadata", "--connector", name, "--lang", "ja", "--form")
     shown = json.loads(out)
     assert shown["name"] == mas.METADATA["name"]["ja"]
-    assert shown["formItems"][2]["label"] == "署名"
+    assert shown["formItems"][2]["label"] == "署名名"
 
 
 def test_the_default_is_the_sendsms_connector(capsys: pytest.CaptureFixture[str]) -> None:

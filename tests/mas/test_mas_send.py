@@ -283,7 +283,7 @@ def test_metadata() -> None:
     assert secret["isConfidential"] is True
     japanese = mas.metadata_for("ja-JP")
     sign = next(i for i in japanese["formItems"] if i["key"] == "signName")
-    assert sign["label"] == "署名"
+    assert sign["label"] == "署名名"
     assert "ギフト署名" in sign["description"]
     assert mas.metadata_for("xx")["formItems"] == meta["formItems"]
 
@@ -315,3 +315,31 @@ def test_repr_hides_the_secret() -> None:
     prepared = prepare_config(config)
     outgoing = plan(SIGN_IN, config)
     assert "very-secret" not in repr(prepared) + repr(outgoing) + repr(prepared.client_key)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"Code": "OK", "RequestId": "R"},  # no Message
+        {"Code": "OK", "Message": "OK", "RequestId": "R", "Model": {"BizId": 12}},
+    ],
+)
+def test_an_answer_logto_would_refuse_is_invalid_response(answer: dict[str, Any]) -> None:
+    from alibabacloud_dypnsapi20170525.models import SendSmsVerifyCodeResponseBody
+
+    from logto_connector_aliyun_sms.mas.send import result_of
+
+    body = SendSmsVerifyCodeResponseBody().from_map(answer)
+    with pytest.raises(ConnectorError) as caught:
+        result_of(body)
+    assert caught.value.code is ConnectorErrorCode.INVALID_RESPONSE
+    assert caught.value.data is not None
+    assert caught.value.data["maybeSent"] is True
+
+
+def test_a_truncated_answer_is_invalid_response(aliyun_sms_sandbox: Any) -> None:
+    sb = aliyun_sms_sandbox
+    sb.inject_fault("truncated", action="SendSmsVerifyCode")
+    with pytest.raises(ConnectorError) as caught:
+        mas.send_message(SIGN_IN, sb.mas_config())
+    assert caught.value.code is ConnectorErrorCode.INVALID_RESPONSE

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from .. import limits
 from .._sdk import DYPNSAPI, import_sdk, send_sms_verify_code_request
+from ..aliyun_errors import transport_error
 from ..kit import ConnectorError, ConnectorErrorCode
 from ..phone import PhoneNumber, parse_phone
 from ..redact import scrub
@@ -114,12 +115,17 @@ def _request(outgoing: Outgoing) -> Any:
     )
 
 
-def _result(body: Any) -> dict[str, Any]:
-    """Logto's result: ``{Code, Message, RequestId?, Model?}``, ``Model`` with the ids given."""
+def result_of(body: Any) -> dict[str, Any]:
+    """Logto's result: ``{Code, Message, RequestId?, Model?}``, ``Model`` with the ids given.
+
+    An answer that Logto's response guard would refuse (no ``Message`` text, ids that are not
+    text) is ``invalid_response``, as there; Aliyun may have sent the code all the same.
+    """
     result: dict[str, Any] = {"Code": body.code, "Message": body.message}
     if body.request_id is not None:
         result["RequestId"] = body.request_id
     model = getattr(body, "model", None)
+    fields: tuple[tuple[str, Any], ...] = ()
     if model is not None:
         fields = (
             ("VerifyCode", model.verify_code),
@@ -128,6 +134,14 @@ def _result(body: Any) -> dict[str, Any]:
             ("BizId", model.biz_id),
         )
         result["Model"] = {k: v for k, v in fields if v is not None}
+    if not isinstance(body.message, str) or not all(
+        isinstance(v, (str, type(None))) for _, v in fields
+    ):
+        raise transport_error(
+            "Aliyun's answer to SendSmsVerifyCode has no Message, or ids that are not text",
+            malformed=True,
+            maybe_sent=True,
+        )
     return result
 
 
@@ -150,8 +164,7 @@ def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> Connec
     return error if cleaned == error.data else ConnectorError(error.code, cleaned)
 
 
-def _sent(outgoing: Outgoing, body: Any, started: float) -> dict[str, Any]:
-    result = _result(body)
+def _sent(outgoing: Outgoing, result: dict[str, Any], started: float) -> dict[str, Any]:
     logger.info(
         "MAS SMS sent to %s with %s: RequestId %s BizId %s in %.1f ms",
         outgoing.phone.masked,
@@ -214,12 +227,13 @@ def deliver(outgoing: Outgoing) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         body = outgoing.prepared.client().call("send_sms_verify_code", _request(outgoing))
+        result = result_of(body)
     except ConnectorError as error:
         unsent = _unsent(outgoing, error)
         if unsent is not None:
             limits.limiter().release(unsent)
         raise _failed(outgoing, error, started) from None
-    return _sent(outgoing, body, started)
+    return _sent(outgoing, result, started)
 
 
 async def deliver_async(outgoing: Outgoing) -> dict[str, Any]:
@@ -229,12 +243,13 @@ async def deliver_async(outgoing: Outgoing) -> dict[str, Any]:
         body = await outgoing.prepared.client().call_async(
             "send_sms_verify_code", _request(outgoing)
         )
+        result = result_of(body)
     except ConnectorError as error:
         unsent = _unsent(outgoing, error)
         if unsent is not None:
             await limits.limiter().release_async(unsent)
         raise _failed(outgoing, error, started) from None
-    return _sent(outgoing, body, started)
+    return _sent(outgoing, result, started)
 
 
 def send_message(data: Any, config: Any) -> dict[str, Any]:
