@@ -99,6 +99,13 @@ def test_every_system_template_is_served(sb: Sandbox, template: str) -> None:
         ({"template_param": '{"code":12,"min":"10"}'}, "INVALID_PARAMETERS"),
         ({"template_param": '{"code":"12","min":"10"}'}, "INVALID_PARAMETERS"),
         ({"template_param": "not json"}, "INVALID_PARAMETERS"),
+        ({"template_param": '{"code":"123456","min":"ten"}'}, "INVALID_PARAMETERS"),
+        (
+            {"template_param": '{"code":"##code##","min":"5"}', "code_length": 9},
+            "INVALID_PARAMETERS",
+        ),
+        ({"template_param": '{"code":"##code##","min":"5"}', "code_type": 9}, "INVALID_PARAMETERS"),
+        ({"interval": 100000}, "INVALID_PARAMETERS"),
     ],
 )
 def test_refusals(sb: Sandbox, changes: dict[str, Any], code: str) -> None:
