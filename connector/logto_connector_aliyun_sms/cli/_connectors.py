@@ -78,6 +78,26 @@ class Chosen:
 
         return dict(send_message(data, config))
 
+    def check(self, config: Any, language: str = "en") -> dict[str, Any]:
+        """``check_config`` of this connector (the MAS one words its warnings in English)."""
+        if self.is_mas:
+            from ..mas import check_config as check_mas
+
+            return check_mas(config)
+        from ..config_report import check_config
+
+        return check_config(config, language)
+
+    async def send_async(self, data: Any, config: Any) -> dict[str, Any]:
+        """``send_message_async`` of this connector."""
+        if self.is_mas:
+            from ..mas import send_message_async as send_mas_async
+
+            return await send_mas_async(data, config)
+        from ..send import send_message_async
+
+        return dict(await send_message_async(data, config))
+
     def sandbox_config(self, sandbox: Any) -> dict[str, Any]:
         """A config of this connector pointing at a running sandbox."""
         config: dict[str, Any] = sandbox.mas_config() if self.is_mas else sandbox.connector_config()
