@@ -79,11 +79,11 @@ class Chosen:
         return dict(send_message(data, config))
 
     def check(self, config: Any, language: str = "en") -> dict[str, Any]:
-        """``check_config`` of this connector (the MAS one words its warnings in English)."""
+        """``check_config`` of this connector, warnings in ``language``."""
         if self.is_mas:
             from ..mas import check_config as check_mas
 
-            return check_mas(config)
+            return check_mas(config, language)
         from ..config_report import check_config
 
         return check_config(config, language)

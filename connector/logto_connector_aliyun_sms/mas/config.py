@@ -147,12 +147,13 @@ def _cleaned(config: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def check_config(config: Any) -> dict[str, Any]:
+def check_config(config: Any, language: str = "en") -> dict[str, Any]:
     """Check a config for a form: ``{"valid", "errors", "warnings"}``, each problem
     ``{"pointer", "key", "message"}`` (as the SendSms connector's ``check_config``).
 
-    Errors are ``validate_config``'s; warnings are what Logto accepts yet Aliyun will refuse:
-    a template code that is not one of the system templates, a placeholder signature name.
+    Errors are ``validate_config``'s (English); warnings, in ``language`` (any BCP 47 tag), are
+    what Logto accepts yet Aliyun will refuse: a template code that is not one of the system
+    templates, a placeholder signature name.
     """
     try:
         parsed = _parse(config)
@@ -171,8 +172,8 @@ def check_config(config: Any) -> dict[str, Any]:
             if missing:
                 errors.append(problem(["templates"], missing_usage_text(missing)))
             errors = errors[: len(listed)] if listed else errors
-        return {"valid": False, "errors": errors, "warnings": _warnings(parsed)}
-    return {"valid": True, "errors": [], "warnings": _warnings(parsed)}
+        return {"valid": False, "errors": errors, "warnings": _warnings(parsed, language)}
+    return {"valid": True, "errors": [], "warnings": _warnings(parsed, language)}
 
 
 def _root(error: ConnectorError) -> dict[str, str]:
@@ -180,24 +181,28 @@ def _root(error: ConnectorError) -> dict[str, str]:
     return problem([], str(data.get("message", error.code.value)))
 
 
-def _warnings(config: Any) -> list[dict[str, str]]:
-    return list(_warning_iter(config)) if isinstance(config, dict) else []
+def _warnings(config: Any, language: str) -> list[dict[str, str]]:
+    if not isinstance(config, dict):
+        return []
+    from ..metadata import resolve_language
+    from .metadata import texts
+
+    lang = resolve_language(language)
+    words = {key: text.get(lang) or text["en"] for key, text in texts()["warnings"].items()}
+    return list(_warning_iter(config, words))
 
 
-def _warning_iter(config: dict[str, Any]) -> Iterator[dict[str, str]]:
+def _warning_iter(config: dict[str, Any], words: dict[str, str]) -> Iterator[dict[str, str]]:
     sign = config.get("signName")
     if isinstance(sign, str) and _PLACEHOLDER.search(sign):
-        yield problem(
-            ["signName"],
-            "signName looks like a placeholder: copy a gift signature from the Message "
-            "Authentication Service console (号码认证 → 短信认证 → 赠送签名配置)",
-        )
+        yield problem(["signName"], words["placeholderSign"])
     templates = config.get("templates")
+    codes = ", ".join(SYSTEM_TEMPLATES)
     for index, template in enumerate(templates if isinstance(templates, list) else []):
         code = template.get("templateCode") if isinstance(template, dict) else None
         if isinstance(code, str) and code and code.strip() not in SYSTEM_TEMPLATES:
+            path = f"templates[{index}].templateCode"
             yield problem(
                 ["templates", index, "templateCode"],
-                f"templates[{index}].templateCode is not a system template "
-                f"({', '.join(SYSTEM_TEMPLATES)}): gift signatures send only those",
+                words["notSystemTemplate"].replace("{path}", path).replace("{codes}", codes),
             )
