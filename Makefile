@@ -49,8 +49,9 @@ test-django-lts: $(LTS_STAMP)
 	$(LTS_VENV)/bin/python -c 'import django; assert django.VERSION[:2] == (5, 2), django.__version__'
 	$(LTS_VENV)/bin/python -m pytest tests/contrib -q -p no:cacheprovider
 
+# `make demo CONNECTOR=mas`: the Message Authentication Service connector (SendSmsVerifyCode)
 demo: $(STAMP)
-	$(BIN)/aliyun-sms demo
+	$(BIN)/aliyun-sms demo $(if $(CONNECTOR),--connector $(CONNECTOR))
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

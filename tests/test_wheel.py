@@ -42,6 +42,9 @@ CHECK = textwrap.dedent(
         "form_label": m.metadata_for("ja-JP")["formItems"][2]["label"],
         "schema_path": str(m.schema_path()),
         "console_files": sorted(p.name for p in (package / "console").iterdir()),
+        "mas_schema": __import__("logto_connector_aliyun_sms.mas").mas.CONFIG_SCHEMA["title"],
+        "mas_label": __import__("logto_connector_aliyun_sms.mas").mas.metadata_for("ja")[
+            "formItems"][2]["label"],
     }))
     """
 )
@@ -99,6 +102,9 @@ def test_the_wheel_holds_the_schema_as_a_real_file(dist: Path) -> None:
         assert f"{PACKAGE}/console/ui_texts.json" in names
         for lang in ("zh_Hans", "zh_Hant", "ja", "ko"):  # the adapters' compiled catalogs
             assert f"{PACKAGE}/contrib/locale/{lang}/LC_MESSAGES/aliyun_sms.mo" in names
+        mas_schema = ROOT / "schema" / "aliyun-sms-mas-connector.schema.json"
+        assert wheel.read(f"{PACKAGE}/mas/config.schema.json") == mas_schema.read_bytes()
+        assert f"{PACKAGE}/mas/texts.json" in names
         info = wheel.getinfo(f"{PACKAGE}/config/config.schema.json")
         assert (info.external_attr >> 16) & 0o170000 != 0o120000, "stored as a symlink"
         assert wheel.read(f"{PACKAGE}/config/config.schema.json") == SCHEMA_FILE.read_bytes()
@@ -171,5 +177,7 @@ def test_installed_in_a_fresh_virtualenv(dist: Path, tmp_path: Path) -> None:
     assert found["validated"] == {"usageType": "SignIn", "templateCode": "SMS_1", "type": 2}
     assert found["typed"] is True
     assert found["form_label"] == "署名名"
+    assert found["mas_schema"] == "Aliyun Message Authentication Service connector config"
+    assert found["mas_label"] == "署名名"
     assert Path(found["schema_path"]) == package / "config" / "config.schema.json"
     assert {"page.html", "page.js", "page.css", "ui_texts.json"} <= set(found["console_files"])

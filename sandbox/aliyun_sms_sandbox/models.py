@@ -80,6 +80,7 @@ class Message:
     status: int = DELIVERED
     err_code: str = "DELIVERED"
     reported_at: float | None = None  # when the phone's receipt comes (None: never)
+    product: str = "Dysmsapi"  # or "Dypnsapi": a SendSmsVerifyCode of the mas connector
     day: str = field(init=False)  # the send date as yyyyMMdd in UTC+8
 
     def __post_init__(self) -> None:
@@ -111,6 +112,7 @@ class Message:
             "ReceiveDate": receive_date,
             "OutId": self.out_id,
             "RequestId": self.request_id,
+            "Product": self.product,
         }
 
     def as_detail(self, now: float | None = None) -> dict[str, Any]:

@@ -39,12 +39,14 @@ PAGE = """<!doctype html>
   .when { font-size: 11px; color: #7a8396; margin-top: 4px; }
   .status-2 .when::after { content: " · failed"; color: #c0392b; }
   .status-1 .when::after { content: " · waiting"; }
+  .product-Dypnsapi { background: #fff1e6; }
+  .via { font-size: 10px; color: #7a8396; text-transform: uppercase; letter-spacing: .04em; }
 </style>
 </head>
 <body>
 <header>
   <h1>Aliyun SMS sandbox</h1>
-  <div class="meta" id="meta">Dysmsapi 2017-05-25 · loading…</div>
+  <div class="meta" id="meta">Dysmsapi & Dypnsapi 2017-05-25 · loading…</div>
   <button id="clear" type="button">Clear outbox</button>
 </header>
 <main id="phones"><div class="empty">Loading…</div></main>
@@ -68,7 +70,7 @@ function render(messages) {
   }
   const order = [...groups.keys()].reverse();            // the phone that got the latest first
   document.getElementById("meta").textContent =
-    `Dysmsapi 2017-05-25 · ${messages.length} message(s) to ${order.length} phone(s)`;
+    `Dysmsapi & Dypnsapi 2017-05-25 · ${messages.length} message(s) to ${order.length} phone(s)`;
   root.replaceChildren();
   if (!order.length) {
     root.append(el("div", "empty",
@@ -84,9 +86,13 @@ function render(messages) {
     bar.append(el("div", "number", number), el("div", "count", `${list.length} message(s)`));
     const thread = el("div", "thread");
     for (const m of list) {
-      const bubble = el("div", `bubble status-${m.SendStatus}`);
+      const bubble = el("div", `bubble status-${m.SendStatus} product-${m.Product}`);
       bubble.dataset.bizId = m.BizId;
-      bubble.append(el("div", "text", m.Content), el("div", "when", m.SendDate));
+      bubble.dataset.product = m.Product;
+      // SendSms (Dysmsapi) or SendSmsVerifyCode (Dypnsapi, the mas connector), side by side
+      const via = m.Product === "Dypnsapi" ? "SendSmsVerifyCode" : "SendSms";
+      bubble.append(el("div", "via", via), el("div", "text", m.Content),
+                    el("div", "when", m.SendDate));
       thread.append(bubble);
     }
     screen.append(bar, thread);

@@ -165,6 +165,26 @@ class _SandboxAPI(ReportsAPI):
             "endpoint": self.endpoint,
         }
 
+    def mas_config(self) -> dict[str, Any]:
+        """A valid config for the Message Authentication Service connector (``mas``), pointing
+        at this sandbox: its first gift signature, the system templates Logto's form proposes."""
+        from .mas import LOGTO_TEMPLATES
+
+        with self.state.lock:
+            gifts = list(self.state.mas.gift_signatures)
+        return {
+            "accessKeyId": self.access_key_id,
+            "accessKeySecret": self.access_key_secret,
+            "signName": gifts[0] if gifts else "",
+            "templates": [{"usageType": u, "templateCode": c} for u, c in LOGTO_TEMPLATES],
+            "endpoint": self.endpoint,
+        }
+
+    def set_gift_signatures(self, names: Iterable[str]) -> None:
+        """Replace Dypnsapi's gift signatures (as Aliyun's rotation does)."""
+        with self.state.lock:
+            self.state.mas.set_gift_signatures(names)
+
     @property
     def messages(self) -> list[dict[str, Any]]:
         """Accepted messages, newest first (one record per number)."""

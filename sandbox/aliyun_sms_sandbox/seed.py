@@ -7,7 +7,8 @@ JSON seed (``--seed FILE`` or ``Sandbox(seed=...)``)::
                      "balance": null, "dailyQuota": null, "enabled": true}],
      "signatures": [{"name": "My App", "approved": true}],
      "templates":  [{"code": "SMS_1", "content": "验证码${code}", "international": false,
-                     "kind": "verification", "approved": true, "usageType": "SignIn"}]}
+                     "kind": "verification", "approved": true, "usageType": "SignIn"}],
+     "giftSignatures": ["速通互联验证码"]}
 
 Entries extend the default seed (same id, name or code: replaced); ``"replace": true`` starts from
 nothing instead, and its first account and first approved signature become the defaults.
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .mas import GIFT_SIGNATURES
 from .models import Account, Signature, Template
 
 DEFAULT_ACCESS_KEY_ID = "LTAI5tSandboxAccessKeyId"
@@ -63,6 +65,8 @@ class Seed:
     signatures: list[Signature] = field(default_factory=list)
     templates: list[Template] = field(default_factory=list)
     usage_types: dict[str, str] = field(default_factory=dict)  # template code -> usageType
+    gift_signatures: list[str] = field(default_factory=lambda: list(GIFT_SIGNATURES))
+    """Dypnsapi's gift signatures (SendSmsVerifyCode refuses any other)."""
 
 
 def default_seed() -> Seed:
@@ -140,6 +144,11 @@ def load_seed(source: str | Path | Mapping[str, Any] | None) -> Seed:
         seed.templates.append(template)
         if entry.get("usageType") is not None:
             seed.usage_types[template.code] = _text(entry, "usageType", where)
+    gifts = data.get("giftSignatures")
+    if gifts is not None:
+        if not isinstance(gifts, list) or not all(isinstance(g, str) and g for g in gifts):
+            raise ValueError("seed 'giftSignatures' must be a list of non-empty strings")
+        seed.gift_signatures = list(gifts)
     if not seed.accounts:
         raise ValueError("a seed needs at least one account")
     return seed

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import phones
+from . import mas, phones
 from .answers import Answer, business, invalid_parameter, missing, new_request_id, refuse
 from .bounded import BoundedLog, NonceBook
 from .clock import CHINA, Clock
@@ -74,6 +74,7 @@ class SandboxState:
             "SendBatchSms": self.send_batch_sms,
             "QuerySendDetails": self.query_send_details,
             "QuerySendStatistics": self.query_send_statistics,
+            mas.ACTION: self.send_sms_verify_code,
         }
         self._load(self.seed)
 
@@ -102,6 +103,7 @@ class SandboxState:
         self._biz_ids = itertools.count(random.randrange(10**17, 9 * 10**17))
         self.flow.clear()
         self.faults.clear()
+        self.mas = mas.MasService(seed.gift_signatures)
 
     def reset(self, seed: Seed | None = None) -> None:
         """Back to the seed (or a new one): outbox, requests, faults, counters, clock, latency."""
@@ -372,6 +374,19 @@ class SandboxState:
             200, {"Code": "OK", "Message": "OK", "RequestId": request_id, "BizId": biz_id}
         )
 
+    def send_sms_verify_code(self, account: Account, params: Params) -> Answer:
+        """Dypnsapi SendSmsVerifyCode (the rules in ``mas``), into the same outbox."""
+        answer, sent = self.mas.send_sms_verify_code(
+            account,
+            params,
+            self.clock.time(),
+            lambda: f"{next(self._biz_ids)}^0",
+            self.delivery,
+        )
+        if sent is not None:
+            self.messages.append(sent.message, sent.size)
+        return answer
+
     def query_send_details(self, account: Account, params: Params) -> Answer:
         """QuerySendDetails: one number's messages of one day (last 30 days), paginated."""
         for name in ("PhoneNumber", "SendDate", "PageSize", "CurrentPage"):
@@ -394,6 +409,7 @@ class SandboxState:
             m
             for m in reversed(self.messages)
             if m.access_key_id == account.access_key_id
+            and m.product == "Dysmsapi"
             and m.day == day
             and (not biz_id or m.biz_id == biz_id)
             and phones.same_number(m.phone_number, phone)
@@ -438,6 +454,7 @@ class SandboxState:
         for m in self.messages:
             if (
                 m.access_key_id != account.access_key_id
+                or m.product != "Dysmsapi"
                 or m.template.international != international
                 or (sign and m.sign_name != sign)
                 or (kind_filter is not None and not kind_filter(m.template))

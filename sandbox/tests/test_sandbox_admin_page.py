@@ -44,8 +44,9 @@ def test_messages_route(sb: Sandbox, client: Client) -> None:
     assert [m["PhoneNumber"] for m in messages] == ["85268326366", "13812345678"]
     assert set(messages[0]) == {
         "BizId", "PhoneNumber", "SignName", "TemplateCode", "TemplateParam", "Content",
-        "SendStatus", "ErrCode", "SendDate", "ReceiveDate", "OutId", "RequestId",
+        "SendStatus", "ErrCode", "SendDate", "ReceiveDate", "OutId", "RequestId", "Product",
     }  # fmt: skip
+    assert {m["Product"] for m in messages} == {"Dysmsapi"}
     _, _, filtered = raw_request(sb, "GET", "/_sandbox/messages", query="phone=%2B8613812345678")
     assert [m["PhoneNumber"] for m in filtered] == ["13812345678"]
     assert raw_request(sb, "DELETE", "/_sandbox/messages")[2] == {"deleted": 2}

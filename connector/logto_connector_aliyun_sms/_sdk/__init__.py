@@ -12,10 +12,18 @@ from .client import (
     client_key,
     import_sdk,
 )
-from .models import query_send_details_request, send_sms_request, send_statistics_request
+from .constants import DYPNSAPI, DYSMSAPI
+from .models import (
+    query_send_details_request,
+    send_sms_request,
+    send_sms_verify_code_request,
+    send_statistics_request,
+)
 from .outcome import Outcome, SendFailure
 
 __all__ = [
+    "DYPNSAPI",
+    "DYSMSAPI",
     "ClientKey",
     "Outcome",
     "SdkClient",
@@ -27,5 +35,6 @@ __all__ = [
     "import_sdk",
     "query_send_details_request",
     "send_sms_request",
+    "send_sms_verify_code_request",
     "send_statistics_request",
 ]

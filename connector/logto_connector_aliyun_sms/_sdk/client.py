@@ -20,9 +20,11 @@ from ..redact import guard_sdk_debug_log
 from .constants import (
     DEFAULT_CONNECT_TIMEOUT_MS,
     DEFAULT_READ_TIMEOUT_MS,
+    DYSMSAPI,
     MAX_ATTEMPTS,
     MAX_CLIENTS,
     POOL_SIZE,
+    PRODUCTS,
 )
 from .outcome import Outcome, Progress, SendFailure
 from .translate import translate
@@ -36,6 +38,7 @@ class ClientKey(NamedTuple):
     secret_digest: str
     connect_timeout_ms: int
     read_timeout_ms: int
+    product: str = DYSMSAPI  # which SDK's Client: a key of PRODUCTS
 
 
 def client_key(
@@ -44,8 +47,11 @@ def client_key(
     access_key_secret: str,
     connect_timeout_ms: int | None = None,
     read_timeout_ms: int | None = None,
+    product: str = DYSMSAPI,
 ) -> ClientKey:
     """The cache key; it holds a digest of the secret, never the secret."""
+    if product not in PRODUCTS:
+        raise ValueError(f"unknown Aliyun product {product!r}")
     digest = hashlib.sha256(access_key_secret.encode("utf-8", "surrogatepass")).hexdigest()
     return ClientKey(
         endpoint,
@@ -53,6 +59,7 @@ def client_key(
         digest,
         connect_timeout_ms or DEFAULT_CONNECT_TIMEOUT_MS,
         read_timeout_ms or DEFAULT_READ_TIMEOUT_MS,
+        product,
     )
 
 
@@ -60,14 +67,16 @@ class SdkClient:
     """One SDK ``Client`` with its runtime options, safe to share across threads."""
 
     def __init__(self, key: ClientKey, access_key_secret: str) -> None:
-        from alibabacloud_dysmsapi20170525.client import Client
+        import importlib
+
         from alibabacloud_tea_openapi.models import Config
         from darabonba.runtime import RuntimeOptions
 
         from .sync_transport import SyncTransport
 
         self.key = key
-        self.client = Client(
+        client_class = importlib.import_module(f"{PRODUCTS[key.product]}.client").Client
+        self.client = client_class(
             Config(
                 access_key_id=key.access_key_id,
                 access_key_secret=access_key_secret,
@@ -195,9 +204,11 @@ def clear_clients() -> None:
         client.transport.close()
 
 
-def import_sdk() -> None:
+def import_sdk(product: str = DYSMSAPI) -> None:
     """Import the SDK modules a send needs, and the async transport (a warm-up)."""
-    import alibabacloud_dysmsapi20170525.client
-    import alibabacloud_dysmsapi20170525.models  # noqa: F401
+    import importlib
+
+    importlib.import_module(f"{PRODUCTS[product]}.client")
+    importlib.import_module(f"{PRODUCTS[product]}.models")
 
     from . import aio_transport, sync_transport  # noqa: F401

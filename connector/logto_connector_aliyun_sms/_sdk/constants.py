@@ -9,3 +9,12 @@ MAX_CLIENTS = 32
 MAX_ATTEMPTS = 3
 MAX_RETRY_AFTER_MS = 2000
 """A throttled call is retried only when Aliyun's ``retry-after`` is at most this long."""
+DYSMSAPI = "dysmsapi"
+"""Short Message Service (SendSms): the first connector's product."""
+DYPNSAPI = "dypnsapi"
+"""Message Authentication Service (SendSmsVerifyCode): the ``mas`` connector's product."""
+PRODUCTS = {
+    DYSMSAPI: "alibabacloud_dysmsapi20170525",
+    DYPNSAPI: "alibabacloud_dypnsapi20170525",
+}
+"""Product -> the import package of its official SDK (2017-05-25 APIs both)."""

@@ -42,3 +42,18 @@ def query_send_details_request(
         page_size=size,
         biz_id=biz_id,
     )
+
+
+def send_sms_verify_code_request(
+    national_number: str, sign_name: str, code: str, param: str
+) -> Any:
+    """A Dypnsapi ``SendSmsVerifyCodeRequest`` to a mainland number (``CountryCode`` 86)."""
+    from alibabacloud_dypnsapi20170525.models import SendSmsVerifyCodeRequest
+
+    return SendSmsVerifyCodeRequest(
+        country_code="86",
+        phone_number=national_number,
+        sign_name=sign_name,
+        template_code=code,
+        template_param=param,
+    )

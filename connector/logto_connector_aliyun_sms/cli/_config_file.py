@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,11 +109,17 @@ def _credentials_hint(loaded: LoadedConfig, use_env: bool) -> str | None:
 
 
 def checked_config(
-    loaded: LoadedConfig, *, use_env: bool, hint: str | None = None
+    loaded: LoadedConfig,
+    *,
+    use_env: bool,
+    hint: str | None = None,
+    prepare: Callable[[Any], Any] = prepare_config,
 ) -> PreparedConfig:
-    """Validate a loaded config (schema and endpoint) or raise Failure(exit 3)."""
+    """Validate a loaded config (schema and endpoint) or raise Failure(exit 3); ``prepare`` is
+    the connector's (the SendSms one by default, ``--connector`` may name the MAS one)."""
     try:
-        return prepare_config(loaded.config)
+        prepared: PreparedConfig = prepare(loaded.config)
+        return prepared
     except ConnectorError as error:
         hint = _credentials_hint(loaded, use_env) or hint
         raise Failure(error, EXIT_INVALID_CONFIG, hint) from None

@@ -7,6 +7,7 @@ import contextlib
 import ipaddress
 from typing import Any
 
+from ._connectors import add_connector_argument, chosen
 from ._output import EXIT_OK, EXIT_USAGE, PROG, Output, UsageError, exit_codes_help, port_number
 from ._sandbox_package import sandbox_module
 
@@ -43,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=port_number, default=0, help="port to bind (default: 0, a free port)"
     )
+    add_connector_argument(parser)
     parser.add_argument(
         "--sandbox",
         action="store_true",
@@ -86,7 +88,14 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            serve(args.config, host=args.host, port=args.port, sandbox=sandbox, on_ready=ready)
+            serve(
+                args.config,
+                host=args.host,
+                port=args.port,
+                sandbox=sandbox,
+                on_ready=ready,
+                connector=chosen(args).id,
+            )
     except (OSError, RuntimeError) as exc:
         raise UsageError(f"the console cannot start: {exc}", f"{PROG} {NAME}") from None
     return EXIT_OK

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..delivery import query_delivery
 from ..kit import ConnectorError, SendMessageData, TemplateType
-from ..send import send_message
+from ._connectors import add_connector_argument, biz_id, chosen
 from ._output import (
     EXIT_CONNECTOR_ERROR,
     EXIT_OK,
@@ -39,7 +39,9 @@ DESCRIPTION = (
 EPILOG = (
     f"examples:\n  {PROG} demo\n  {PROG} demo --keep          "
     "then open the outbox page in a browser\n"
-    f"  {PROG} demo --to '+852 6123 4567' --type Register --code 424242\n\n"
+    f"  {PROG} demo --to '+852 6123 4567' --type Register --code 424242\n"
+    f"  {PROG} demo --connector mas      "
+    "the Message Authentication Service (SendSmsVerifyCode)\n\n"
     + exit_codes_help(
         {
             EXIT_OK: "the message was sent (and, with --keep, Ctrl-C stopped the sandbox)",
@@ -66,6 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="usage type (default: %(default)s)",
     )
     parser.add_argument("--code", default="123456", help="code to send (default: %(default)s)")
+    add_connector_argument(parser)
     parser.add_argument(
         "--port", type=port_number, default=0, help="sandbox port (default: 0, a free port)"
     )
@@ -118,13 +121,15 @@ def _delivery(config: dict[str, Any], to: str, biz_id: Any) -> dict[str, Any] | 
 
 
 def _send(args: argparse.Namespace, out: Output, sandbox: Any) -> int:
-    config = sandbox.connector_config()
+    connector = chosen(args)
+    config = connector.sandbox_config(sandbox)
     out.add_secret(config.get("accessKeySecret"))
     outbox = sandbox.endpoint.rstrip("/") + "/"
-    out.text(f"Sandbox (a local Aliyun Dysmsapi) listening at {sandbox.endpoint}")
+    api = "SendSmsVerifyCode (Dypnsapi)" if connector.is_mas else "SendSms (Dysmsapi)"
+    out.text(f"Sandbox (a local Aliyun Dysmsapi and Dypnsapi) listening at {sandbox.endpoint}")
     out.text(
         f"Sending a {args.type} message with code {args.code} to {args.to} "
-        f"through the official Aliyun SDK..."
+        f"through the official Aliyun SDK, {api}..."
     )
     data: SendMessageData = {
         "to": args.to,
@@ -132,15 +137,16 @@ def _send(args: argparse.Namespace, out: Output, sandbox: Any) -> int:
         "payload": {"code": args.code, "locale": "en"},
     }
     try:
-        result = send_message(data, config)
+        result = connector.send(data, config)
     except ConnectorError as error:
         raise connector_failure(error) from None
-    message = _message_for(list(sandbox.messages), result.get("BizId"))
+    message = _message_for(list(sandbox.messages), biz_id(result))
     phone_text = (message or {}).get("Content")
     out.text("")
     out.text("Result:")
-    for key in ("Code", "Message", "RequestId", "BizId"):
+    for key in ("Code", "Message", "RequestId"):
         out.text(f"  {key:<10} {result.get(key)}")
+    out.text(f"  {'BizId':<10} {biz_id(result)}")
     out.text("")
     if message is not None:
         out.text(f"The phone {message.get('PhoneNumber')} shows:")
@@ -167,6 +173,7 @@ def _send(args: argparse.Namespace, out: Output, sandbox: Any) -> int:
             "message": message,
             "delivery": delivery,
             "kept": bool(args.keep),
+            "connector": connector.id,
         }
     )
     if not args.keep:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..texts import METADATA, metadata_for, resolve_language
+from ..texts import METADATA, resolve_language
+from ._connectors import add_connector_argument, chosen
 from ._output import EXIT_OK, PROG, Output, UsageError, exit_codes_help
 
 NAME = "metadata"
@@ -48,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(known: {', '.join(known_tags())}; ja-JP, zh-Hans and the like find theirs); an "
         "unknown language is an error (exit 2)",
     )
+    add_connector_argument(parser)
     parser.add_argument(
         "--form",
         action="store_true",
@@ -58,13 +60,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: Output) -> int:
     """Print METADATA (or its texts in one language)."""
-    metadata = dict(METADATA)
+    connector = chosen(args)
+    full = connector.metadata()
+    metadata = dict(full)
     if args.lang is not None:
         lang = resolve_lang(args.lang)
         if args.form:
-            metadata = metadata_for(lang)
+            metadata = connector.metadata_for(lang)
         for key in ("name", "description"):
-            texts: dict[str, str] = METADATA[key]
+            texts: dict[str, str] = full[key]
             metadata[key] = texts.get(lang, texts["en"])
     out.emit_json(metadata)
     return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..config import CONFIG_SCHEMA
+from ._connectors import add_connector_argument, chosen
 from ._output import EXIT_OK, PROG, Output, exit_codes_help
 
 NAME = "schema"
@@ -14,16 +14,18 @@ DESCRIPTION = (
     "with it from any language."
 )
 EPILOG = (
-    f"example:\n  {PROG} schema > aliyun-sms.schema.json\n\n"
+    f"examples:\n  {PROG} schema > aliyun-sms.schema.json\n"
+    f"  {PROG} schema --connector mas > aliyun-sms-mas.schema.json\n\n"
     "The output is JSON with or without --json.\n\n" + exit_codes_help()
 )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``schema`` has no options of its own."""
+    """The options of ``schema``."""
+    add_connector_argument(parser)
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    """Print CONFIG_SCHEMA."""
-    out.emit_json(CONFIG_SCHEMA)
+    """Print the chosen connector's CONFIG_SCHEMA."""
+    out.emit_json(chosen(args).schema())
     return EXIT_OK

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from ..kit import ConnectorError, SendMessageData, TemplateType
-from ..send import send_message
 from ._config_file import (
     CREDENTIALS_HELP,
     ENV_ACCESS_KEY_ID,
@@ -16,6 +15,7 @@ from ._config_file import (
     checked_config,
     load_config,
 )
+from ._connectors import add_connector_argument, biz_id, chosen
 from ._output import (
     EXIT_OK,
     PROG,
@@ -38,6 +38,7 @@ DESCRIPTION = (
 EPILOG = (
     f"examples:\n  {PROG} send --config config.json --to 13800138000\n"
     f"  {PROG} send --config config.json --to '+852 6123 4567' --type SignIn --code 123456\n"
+    f"  {PROG} send --connector mas --config mas.json --to '+86 138 0013 8000'\n"
     f"  {ENV_ACCESS_KEY_ID}=... {ENV_ACCESS_KEY_SECRET}=... \\\n"
     f"    {PROG} send --config config-without-keys.json --to 13800138000\n\n"
     f"{CREDENTIALS_HELP}\n\n{exit_codes_help()}"
@@ -47,6 +48,7 @@ EPILOG = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``send``."""
     add_config_argument(parser)
+    add_connector_argument(parser)
     parser.add_argument(
         "--to",
         required=True,
@@ -92,17 +94,18 @@ def _payload(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace, out: Output) -> int:
     """Send one message with the file's config; print Aliyun's answer."""
     payload = _payload(args)
+    connector = chosen(args)
     loaded = load_config(args.config, out, use_env=True)
-    prepared = checked_config(loaded, use_env=True)
+    prepared = checked_config(loaded, use_env=True, prepare=connector.prepare)
     data: SendMessageData = {"to": args.to, "type": args.type, "payload": payload}
     try:
-        result = send_message(data, prepared.config)
+        result = connector.send(data, prepared.config)
     except ConnectorError as error:
         raise connector_failure(error) from None
     out.text(f"Sent: {args.type} message to {args.to}, accepted by {prepared.endpoint.url}")
     out.text(f"  Code       {result.get('Code')}")
     out.text(f"  RequestId  {result.get('RequestId')}")
-    out.text(f"  BizId      {result.get('BizId')}")
+    out.text(f"  BizId      {biz_id(result)}")
     if loaded.from_environment():
         out.text(f"  ({' and '.join(loaded.from_environment())} from the environment)")
     out.result(
@@ -112,6 +115,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
             "type": args.type,
             "endpoint": prepared.endpoint.url,
             "credentials": loaded.sources,
+            "connector": connector.id,
         }
     )
     return EXIT_OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._config_file import ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, checked_config, load_config
+from ._connectors import add_connector_argument, chosen
 from ._output import (
     EXIT_INVALID_CONFIG,
     EXIT_OK,
@@ -22,7 +23,8 @@ DESCRIPTION = (
     "its path, such as templates[2].templateCode. Nothing is sent."
 )
 EPILOG = (
-    f"examples:\n  {PROG} validate config.json\n  cat config.json | {PROG} validate -\n\n"
+    f"examples:\n  {PROG} validate config.json\n  cat config.json | {PROG} validate -\n"
+    f"  {PROG} validate --connector mas mas.json\n\n"
     "The file is checked as it is, as Logto would store it; --env first fills absent "
     "credentials from the environment, as `send` does.\n\n"
     + exit_codes_help(
@@ -38,6 +40,7 @@ EPILOG = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``validate``."""
     parser.add_argument("config", metavar="CONFIG.json", help="config file, or - for stdin")
+    add_connector_argument(parser)
     parser.add_argument(
         "--env",
         action="store_true",
@@ -48,8 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, out: Output) -> int:
     """Validate the file; one OK line, or every problem (exit 3)."""
     loaded = load_config(args.config, out, use_env=args.env)
+    connector = chosen(args)
     prepared = checked_config(
-        loaded, use_env=args.env, hint=f"fix these in {loaded.name}, then validate it again"
+        loaded,
+        use_env=args.env,
+        hint=f"fix these in {loaded.name}, then validate it again",
+        prepare=connector.prepare,
     )
     config = prepared.config
     templates = len(config["templates"])
@@ -67,6 +74,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
             "templates": templates,
             "endpoint": prepared.endpoint.url,
             "credentials": loaded.sources,
+            "connector": connector.id,
         }
     )
     return EXIT_OK

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..cli._connectors import SMS_ID, Chosen
 from .server import Console, create_app
 from .store import ConfigStore
 
@@ -32,6 +33,7 @@ async def start(
     host: str = "127.0.0.1",
     port: int = 0,
     sandbox: Any = None,
+    connector: str = SMS_ID,
 ) -> Running:
     """Start a console whose shutdown ``stack`` owns.
 
@@ -40,8 +42,9 @@ async def start(
     receives the test sends.
     """
     box = await stack.enter_async_context(sandbox()) if sandbox is not None else None
-    prefill = box.connector_config() if box is not None else None
+    prefill = Chosen(connector).sandbox_config(box) if box is not None else None
     console = Console(ConfigStore.open(config_path, prefill), box.endpoint if box else None)
+    console.connector = connector
     runner = web.AppRunner(create_app(console), handle_signals=False, shutdown_timeout=0.5)
     await runner.setup()
     stack.push_async_callback(runner.cleanup)
@@ -56,8 +59,15 @@ async def start(
 class ConsoleThread:
     """A console (and its sandbox) served from a background thread: ``with ConsoleThread(p):``."""
 
-    def __init__(self, config_path: str | Path, *, sandbox: Any = None, port: int = 0) -> None:
-        self._args = (config_path, sandbox, port)
+    def __init__(
+        self,
+        config_path: str | Path,
+        *,
+        sandbox: Any = None,
+        port: int = 0,
+        connector: str = SMS_ID,
+    ) -> None:
+        self._args = (config_path, sandbox, port, connector)
         self._loop = asyncio.new_event_loop()
         self._stop: asyncio.Event | None = None
         self._thread = threading.Thread(target=self._run, name="aliyun-sms-console", daemon=True)
@@ -69,11 +79,13 @@ class ConsoleThread:
         self._loop.run_until_complete(self._main())
 
     async def _main(self) -> None:
-        path, sandbox, port = self._args
+        path, sandbox, port, connector = self._args
         self._stop = asyncio.Event()
         async with AsyncExitStack() as stack:
             try:
-                self.running = await start(stack, path, sandbox=sandbox, port=port)
+                self.running = await start(
+                    stack, path, sandbox=sandbox, port=port, connector=connector
+                )
             except BaseException as error:  # handed to the starting thread
                 self._error = error
                 self._ready.set()
@@ -108,6 +120,7 @@ def serve(
     port: int = 0,
     sandbox: Any = None,
     on_ready: Any = None,
+    connector: str = SMS_ID,
 ) -> None:
     """Serve a console until Ctrl-C or SIGTERM; ``on_ready(running)`` once it listens."""
 
@@ -120,7 +133,9 @@ def serve(
             with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
                 loop.add_signal_handler(signum, stop.set)
         async with AsyncExitStack() as stack:
-            running = await start(stack, config_path, host=host, port=port, sandbox=sandbox)
+            running = await start(
+                stack, config_path, host=host, port=port, sandbox=sandbox, connector=connector
+            )
             if on_ready is not None:
                 on_ready(running)
             await stop.wait()

@@ -16,13 +16,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from aiohttp import web
 
-from ..config import check_config
-from ..kit import AliyunSmsConfig, ConnectorError, SendMessageData
-from ..texts import METADATA, metadata_for, resolve_language
+from ..cli._connectors import SMS_ID, Chosen
+from ..kit import ConnectorError, SendMessageData
+from ..texts import METADATA, resolve_language
 from ..texts.form_texts import form_texts, pick
 from .store import MASK, ConfigStore
 
@@ -59,6 +59,12 @@ class Console:
     sandbox_endpoint: str | None = None
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     hosts: set[str] = field(default_factory=set)
+    connector: str = SMS_ID  # or the MAS connector's id (``--connector mas``)
+
+    @property
+    def chosen(self) -> Chosen:
+        """The connector whose form, checks and sends this console serves."""
+        return Chosen(self.connector)
 
     def bound(self, host: str, port: int) -> None:
         """Accept requests addressed to this host and port (and its loopback names)."""
@@ -90,11 +96,11 @@ def language_of(request: web.Request) -> str:
     return "en"
 
 
-def form_payload(language: str) -> dict[str, Any]:
+def form_payload(language: str, connector: str = SMS_ID) -> dict[str, Any]:
     """What the page needs to render the form in one language."""
     return {
         "lang": language,
-        "metadata": metadata_for(language),
+        "metadata": Chosen(connector).metadata_for(language),
         "ui": {key: pick(text, language) for key, text in ui_texts()["texts"].items()},
     }
 
@@ -162,7 +168,7 @@ async def _page(request: web.Request) -> web.Response:
     store = console.store
     names = form_texts()["languageNames"]
     boot = {
-        **form_payload(language),
+        **form_payload(language, console.connector),
         "token": console.token,
         "languages": [{"tag": t, "name": names.get(t, t)} for t in METADATA["name"]],
         "values": store.form_values(),
@@ -185,7 +191,8 @@ async def _static(request: web.Request) -> web.Response:
 
 
 async def _form(request: web.Request) -> web.Response:
-    return web.json_response(form_payload(language_of(request)))
+    console: Console = request.app[CONSOLE]
+    return web.json_response(form_payload(language_of(request), console.connector))
 
 
 def _language(body: dict[str, Any]) -> str:
@@ -206,8 +213,9 @@ async def _body(request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
 
 async def _check(request: web.Request) -> web.Response:
     body, config = await _body(request)
-    report = check_config(config, _language(body))
-    return _scrubbed(request.app[CONSOLE], report, config.get("accessKeySecret"))
+    console: Console = request.app[CONSOLE]
+    report = console.chosen.check(config, _language(body))
+    return _scrubbed(console, report, config.get("accessKeySecret"))
 
 
 async def _send(request: web.Request) -> web.Response:
@@ -217,21 +225,19 @@ async def _send(request: web.Request) -> web.Response:
     if not isinstance(phone, str) or not PHONE.fullmatch(phone.strip()):
         raise web.HTTPBadRequest(reason="phone must be a phone number (digits, an optional +)")
     language = _language(body)
-    report = check_config(config, language)
+    report = console.chosen.check(config, language)
     secret = config.get("accessKeySecret")
     if not report["valid"]:
         return _scrubbed(console, {"ok": False, "report": report}, secret)
     if console.sandbox_endpoint:
         config = {**config, "endpoint": console.sandbox_endpoint}
-    from ..send import send_message_async
-
     data: SendMessageData = {
         "to": phone.strip(),
         "type": "Generic",
         "payload": {"code": TEST_PAYLOAD_CODE},
     }
     try:
-        result = await send_message_async(data, cast(AliyunSmsConfig, config))
+        result = await console.chosen.send_async(data, config)
     except ConnectorError as error:
         from .results import explain
 
@@ -242,7 +248,7 @@ async def _send(request: web.Request) -> web.Response:
 async def _save(request: web.Request) -> web.Response:
     body, config = await _body(request)
     console: Console = request.app[CONSOLE]
-    report = check_config(config, _language(body))
+    report = console.chosen.check(config, _language(body))
     secret = config.get("accessKeySecret")
     if not report["valid"]:
         return _scrubbed(console, {"ok": False, "report": report}, secret)

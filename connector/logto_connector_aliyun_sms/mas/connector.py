@@ -1,0 +1,73 @@
+"""create_connector: Logto's ``createConnector({getConfig})`` for the MAS connector."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ..kit import ConnectorError, ConnectorErrorCode, ConnectorType
+from ._schema import CONFIG_SCHEMA
+from .config import validate_config
+from .metadata import CONNECTOR_ID, METADATA
+from .send import send_message, send_message_async
+
+GetConfig = Callable[[str], Any]
+"""``get_config(connector_id)``: the stored config (or an awaitable of it)."""
+
+
+class MasConnector:
+    """The MAS connector object a host loads: metadata, type, config schema and send."""
+
+    type = ConnectorType.SMS.value
+
+    def __init__(self, get_config: GetConfig) -> None:
+        self._get_config = get_config
+        self.metadata: dict[str, Any] = copy.deepcopy(METADATA)
+        self.config_schema: dict[str, Any] = copy.deepcopy(CONFIG_SCHEMA)
+
+    def __repr__(self) -> str:
+        return f"MasConnector(id={CONNECTOR_ID!r})"
+
+    @staticmethod
+    def config_guard(config: Any) -> dict[str, Any]:
+        """Validate a config (``validate_config``)."""
+        return validate_config(config)
+
+    def _stored_config(self) -> Any:
+        config = self._get_config(CONNECTOR_ID)
+        if isinstance(config, Awaitable):
+            import asyncio
+
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return asyncio.run(_await(config))
+            close = getattr(config, "close", None)
+            if callable(close):
+                close()
+            raise ConnectorError(
+                ConnectorErrorCode.GENERAL,
+                "get_config is async and a loop is running: use send_message_async",
+            )
+        return config
+
+    def send_message(self, data: Any, config: Any = None) -> dict[str, Any]:
+        """Send one verification code; ``config`` None means the stored one (``get_config``)."""
+        return send_message(data, self._stored_config() if config is None else config)
+
+    async def send_message_async(self, data: Any, config: Any = None) -> dict[str, Any]:
+        """``send_message`` for asyncio hosts; ``get_config`` may be sync or async."""
+        if config is None:
+            stored = self._get_config(CONNECTOR_ID)
+            config = await stored if isinstance(stored, Awaitable) else stored
+        return await send_message_async(data, config)
+
+
+async def _await(value: Awaitable[Any]) -> Any:
+    return await value
+
+
+def create_connector(get_config: GetConfig) -> MasConnector:
+    """Build the MAS connector; ``get_config(connector_id)`` returns the stored config."""
+    return MasConnector(get_config)
