@@ -170,7 +170,10 @@ def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
         yield path, f"is invalid ({kind})"
 
 
-def _missing(config: dict[str, Any]) -> list[str]:
+def missing_usage_types(
+    config: dict[str, Any], required: tuple[str, ...] = REQUIRED_USAGE_TYPES
+) -> list[str]:
+    """The ``required`` usage types no template of ``config`` serves, in their order."""
     templates = config.get("templates")
     if not isinstance(templates, list):
         return []
@@ -179,7 +182,7 @@ def _missing(config: dict[str, Any]) -> list[str]:
         for t in templates
         if isinstance(t, dict) and isinstance(t.get("usageType"), str)
     }
-    return [u for u in REQUIRED_USAGE_TYPES if u not in present]
+    return [u for u in required if u not in present]
 
 
 def _non_finite(config: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
@@ -246,17 +249,24 @@ def validate_config(config: Any) -> AliyunSmsConfig:
     if _validator().is_valid(config) and not any(_non_finite(config)):
         return _with_defaults(config)
     found, missing, truncated = config_problems(config)
+    raise invalid_config(found, missing_usage_text(missing) if missing else "", truncated)
+
+
+def invalid_config(found: list[Problem], missing: str, truncated: bool = False) -> ConnectorError:
+    """INVALID_CONFIG listing the problems found (at most MAX_LISTED_ERRORS), then ``missing``
+    (the text naming missing usage types, ``""`` when none is); ``truncated``: not all counted,
+    as a huge config is not worth a full walk."""
     errors = [{"path": _path_text(path), "message": message} for path, message in found]
     texts = [f"{e['path']} {e['message']}" for e in errors]
     if missing:
-        errors.append({"path": "templates", "message": missing_usage_text(missing)})
-        texts.append(missing_usage_text(missing))
+        errors.append({"path": "templates", "message": missing})
+        texts.append(missing)
     shown = texts[:MAX_LISTED_ERRORS]
     more = f"; and {len(texts) - len(shown)} more" if len(texts) > len(shown) else ""
     count = str(len(texts))
-    if truncated:  # not all counted: a huge config is not worth a full walk
+    if truncated:
         count, more = f"{len(texts)}+", "; and more"
-    raise _invalid(
+    return _invalid(
         f"Invalid config ({count} problem{'s' if len(texts) != 1 else ''}): "
         + "; ".join(shown)
         + more,
@@ -264,11 +274,13 @@ def validate_config(config: Any) -> AliyunSmsConfig:
     )
 
 
-def without_blank_options(config: dict[str, Any]) -> dict[str, Any]:
-    """``config`` without this connector's optional keys that hold ``None`` (absent)."""
+def without_blank_options(
+    config: dict[str, Any], nullable: frozenset[str] = NULLABLE
+) -> dict[str, Any]:
+    """``config`` without the connector's optional keys (``nullable``) that hold ``None``."""
     if None not in config.values():
         return config
-    return {k: v for k, v in config.items() if not (v is None and k in NULLABLE)}
+    return {k: v for k, v in config.items() if not (v is None and k in nullable)}
 
 
 Problem = tuple[list[Any], str]
@@ -282,7 +294,11 @@ def config_problems(config: dict[str, Any]) -> tuple[list[Problem], list[str], b
     truncated = len(collected) > _MAX_COLLECTED
     found = sorted(collected[:_MAX_COLLECTED], key=_path_order)
     unique = dict.fromkeys((tuple(path), message) for path, message in found)
-    return [(list(path), message) for path, message in unique], _missing(config), truncated
+    return (
+        [(list(path), message) for path, message in unique],
+        missing_usage_types(config),
+        truncated,
+    )
 
 
 def missing_usage_text(missing: list[str]) -> str:
