@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from logto_connector_aliyun_sms import CONFIG_SCHEMA
-from logto_connector_aliyun_sms._form_texts import fingerprint, form_texts
-from logto_connector_aliyun_sms.aliyun_errors import ADVICE, ANSWERS, hint
-from logto_connector_aliyun_sms.schema_texts import described_nodes, translation
+from logto_connector_aliyun_sms.aliyun_errors import ANSWERS, hint
+from logto_connector_aliyun_sms.texts.form_texts import fingerprint, form_texts
+from logto_connector_aliyun_sms.texts.hints import HINTS
+from logto_connector_aliyun_sms.texts.schema_texts import described_nodes, translation
 
 DOCS = Path(__file__).resolve().parent
 SCHEMA_FILE = DOCS.parent / "schema" / "aliyun-sms-connector.schema.json"
@@ -61,8 +62,6 @@ WORDS = {
     "yes": {"en": "yes", "ja": "はい", "zh-CN": "是"},
     "no": {"en": "no", "ja": "いいえ", "zh-CN": "否"},
 }
-
-# --- the error table: Aliyun code -> advice group, advice group -> what to do ------------------
 
 # --- rendering ---------------------------------------------------------------------------------
 
@@ -225,7 +224,7 @@ def problems() -> list[str]:
         f"aliyun_errors: {code} has no {lang} hint"
         for code, answer in ANSWERS.items()
         for lang in LANGS
-        if lang not in ADVICE.get(answer.advice, {})
+        if lang not in HINTS.get(answer.hint, {})
     )
     return found
 

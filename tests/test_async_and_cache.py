@@ -14,7 +14,7 @@ import pytest
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
 from logto_connector_aliyun_sms._sdk import aio_transport, client, constants
-from logto_connector_aliyun_sms.prepared import prepare_config
+from logto_connector_aliyun_sms.config import prepare_config
 
 
 def _data(i: int) -> dict[str, Any]:

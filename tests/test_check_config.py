@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import METADATA, ConnectorError, TemplateType, check_config
-from logto_connector_aliyun_sms.metadata import TEMPLATES_EXAMPLE
+from logto_connector_aliyun_sms.texts import TEMPLATES_EXAMPLE
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).resolve().parent / "config_cases.json").read_text("utf-8")
@@ -284,7 +284,7 @@ def test_warnings_in_the_forms_language(language: str) -> None:
 
 
 def test_every_warning_has_every_language() -> None:
-    from logto_connector_aliyun_sms._form_texts import form_texts
+    from logto_connector_aliyun_sms.texts.form_texts import form_texts
 
     texts = form_texts()
     for kind, phrase in texts["warnings"].items():

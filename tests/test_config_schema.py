@@ -18,7 +18,6 @@ from jsonschema import Draft202012Validator
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
-from logto_connector_aliyun_sms._fast_config import fast_validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "aliyun-sms-connector.schema.json"
@@ -74,7 +73,7 @@ def test_config_schema_is_the_schema_file() -> None:
 
 def test_the_package_copy_is_the_canonical_file() -> None:
     """In the source tree, the package's config.schema.json is the schema/ file, not a copy."""
-    shipped = ROOT / "connector" / "logto_connector_aliyun_sms" / "config.schema.json"
+    shipped = ROOT / "connector" / "logto_connector_aliyun_sms" / "config" / "config.schema.json"
     assert shipped.resolve() == SCHEMA_FILE.resolve()
 
 
@@ -94,11 +93,8 @@ def test_python_verdict(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", case_params())
 def test_validate_config_verdict(case: dict[str, Any]) -> None:
-    """validate_config agrees with the schema, and its fast path never accepts a bad config."""
+    """validate_config agrees with the schema."""
     config = case["config"]
-    if isinstance(config, dict):
-        fast = fast_validate(config)
-        assert fast is None or case["valid"], "the fast path accepted a config the schema rejects"
     if case["valid"]:
         result = aliyun_sms.validate_config(config)
         assert set(result) <= set(SCHEMA["properties"])

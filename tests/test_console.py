@@ -242,6 +242,22 @@ def test_aliyuns_refusal_comes_back_with_a_hint_and_no_secret(client: Client) ->
     assert SECRET not in json.dumps(answer)
 
 
+@pytest.mark.parametrize(
+    ("key", "bad"), [("accessKeySecret", "\ud800"), ("accessKeyId", "\r\nX: y")]
+)
+def test_a_control_character_or_lone_surrogate_is_a_field_error_not_a_500(
+    client: Client, running: ConsoleThread, key: str, bad: str
+) -> None:
+    config = form_config(client)
+    config[key] = SECRET + bad
+    status, answer = client.post("/api/send", {"config": config, "phone": "13812345678"})
+    assert status == 422
+    assert answer["ok"] is False
+    assert [e["key"] for e in answer["report"]["errors"]] == [key]
+    assert SECRET not in json.dumps(answer)
+    assert running.running.sandbox.messages == []  # type: ignore[union-attr]
+
+
 def test_the_hint_comes_in_the_pages_language(client: Client) -> None:
     config = dict(form_config(client), accessKeySecret=SECRET)
     hints = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
-from logto_connector_aliyun_sms.endpoint import Endpoint, parse_endpoint
+from logto_connector_aliyun_sms.inputs.endpoint import Endpoint, parse_endpoint
 
 
 @pytest.mark.parametrize(

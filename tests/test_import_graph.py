@@ -122,3 +122,36 @@ def test_only_the_cli_reaches_for_the_sandbox(name: str) -> None:
 def test_no_module_over_400_lines_without_a_reason(name: str) -> None:
     lines = MODULES[name].read_text("utf-8").splitlines()
     assert len(lines) <= 400 or "over 400 lines because" in "\n".join(lines[:15]), name
+
+
+CONNECTOR = PACKAGES["logto_connector_aliyun_sms"]
+
+
+def test_at_most_14_modules_at_the_top_level() -> None:
+    """One home per concern: the package's top level holds few modules; the rest are packages."""
+    top = sorted(path.name for path in CONNECTOR.glob("*.py"))
+    assert len(top) <= 14, top
+    packages = ("config", "texts", "inputs", "_sdk", "limits", "delivery", "relay", "cli")
+    for package in (*packages, "console", "contrib"):
+        assert (CONNECTOR / package / "__init__.py").is_file(), package
+
+
+def _inside(name: str) -> set[str]:
+    return {m for m in imports_of(name) if m.startswith("logto_connector_aliyun_sms")}
+
+
+@pytest.mark.parametrize(
+    ("package", "allowed"),
+    [
+        # the inputs of a send are leaves: Logto's contract and the masks, nothing else
+        ("inputs", ("kit", "redact", "inputs")),
+        # texts read the schema file for ranges and defaults, nothing of validation or sending
+        ("texts", ("kit", "config.schema", "texts")),
+    ],
+)
+def test_leaf_packages_stay_leaves(package: str, allowed: tuple[str, ...]) -> None:
+    prefix = f"logto_connector_aliyun_sms.{package}"
+    for name in (m for m in MODULES if m == prefix or m.startswith(prefix + ".")):
+        for target in _inside(name):
+            short = target.removeprefix("logto_connector_aliyun_sms.")
+            assert short.split(".")[0] in allowed or short in allowed, (name, target)

@@ -160,7 +160,7 @@ def test_logtos_form_items_first_in_logtos_order() -> None:
         ("accessKeyId", "Text", "<access-key-id>"),
         ("accessKeySecret", "Text", "<access-key-secret>"),
         ("signName", "Text", "<signature-name>"),
-        ("templates", "Json", None),
+        ("templates", "Json", '[{"usageType": "SignIn", "templateCode": "SMS_123456789"}]'),
         ("strictPhoneRegionNumberCheck", "Switch", None),
     ]
     items = METADATA["formItems"][:5]

@@ -20,8 +20,8 @@ from logto_connector_aliyun_sms import (
     schema_for,
     schema_path,
 )
-from logto_connector_aliyun_sms.metadata import TEMPLATES_EXAMPLE
-from logto_connector_aliyun_sms.schema_texts import described_nodes
+from logto_connector_aliyun_sms.texts import TEMPLATES_EXAMPLE
+from logto_connector_aliyun_sms.texts.schema_texts import described_nodes
 from test_metadata import VALIDATOR as LOGTO_METADATA
 
 LANGUAGES = ["en", "ja", "zh-CN", "zh-TW", "ko", "tr-TR"]
@@ -102,7 +102,13 @@ def test_metadata_stays_as_it_was() -> None:
     for language in LANGUAGES:
         metadata_for(language)["formItems"][0]["label"] = "changed"
     assert before == METADATA
-    assert "tooltip" not in json.dumps(METADATA)
+
+
+def test_metadata_is_the_english_form() -> None:
+    """One source of texts: METADATA is metadata_for("en"), tooltips and all."""
+    assert metadata_for("en") == METADATA
+    assert metadata_for("en-GB") == METADATA
+    assert all(item["tooltip"] and item["description"] for item in METADATA["formItems"])
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, SendMessageData
-from logto_connector_aliyun_sms.phone import PhoneNumber, parse_phone
+from logto_connector_aliyun_sms.inputs.phone import PhoneNumber, parse_phone
 from logto_connector_aliyun_sms.redact import mask_phone as mask
 
 # (to, strict, expected Aliyun value, mainland)

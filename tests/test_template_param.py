@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
-from logto_connector_aliyun_sms.template_param import js_number, template_param
+from logto_connector_aliyun_sms.inputs.template_param import js_number, template_param
 
 # Payloads whose values are all strings: JSON.stringify of the payload without locale keys
 # must give exactly our bytes.

@@ -89,7 +89,7 @@ def test_the_check_flags_a_banned_word_only_in_prose(tmp_path: Path) -> None:
 
 # --- the terms issue 25 fixed stay fixed ------------------------------------------------------
 
-FORM_TEXTS = DOCS.parent / "connector" / "logto_connector_aliyun_sms" / "form_texts.json"
+FORM_TEXTS = DOCS.parent / "connector" / "logto_connector_aliyun_sms" / "texts" / "form_texts.json"
 SCHEMA = DOCS.parent / "schema" / "aliyun-sms-connector.schema.json"
 
 

@@ -15,7 +15,7 @@ import pytest
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
 from logto_connector_aliyun_sms._sdk import client_for, client_key
-from logto_connector_aliyun_sms.endpoint import parse_endpoint
+from logto_connector_aliyun_sms.inputs.endpoint import parse_endpoint
 
 CONFIG: dict[str, Any] = {
     "accessKeyId": "LTAI-transport-test",

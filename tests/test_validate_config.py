@@ -15,9 +15,8 @@ from jsonschema import Draft202012Validator
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, TemplateType
-from logto_connector_aliyun_sms import config as config_module
-from logto_connector_aliyun_sms._fast_config import fast_validate
-from logto_connector_aliyun_sms._schema import depth_ok
+from logto_connector_aliyun_sms.config import validate as config_module
+from logto_connector_aliyun_sms.config.schema import depth_ok
 
 SECRET = "canary-Secret-4f9e2b7c"
 REQUIRED = ["SignIn", "Register", "ForgotPassword", "Generic"]
@@ -221,13 +220,12 @@ def test_moderate_nesting_under_unknown_keys_is_tolerated() -> None:
     assert "extra" not in aliyun_sms.validate_config(config)
 
 
-def test_depth_limit_is_the_same_on_both_paths() -> None:
+def test_the_depth_limit() -> None:
     """The deepest container allowed sits at depth 63 (the config itself is depth 0)."""
     ok = make_config(extra=deep_list(62))  # outer list at depth 1, innermost at 63
-    assert fast_validate(ok) is not None
     assert depth_ok(ok)
+    assert "extra" not in aliyun_sms.validate_config(ok)
     too_deep = make_config(extra=deep_list(63))
-    assert fast_validate(too_deep) is None
     assert not depth_ok(too_deep)
     invalid(too_deep)
 
@@ -428,8 +426,6 @@ def near_configs(draw: st.DrawFn) -> dict[str, Any]:
 @given(near_configs())
 def test_validate_config_agrees_with_the_schema(config: dict[str, Any]) -> None:
     expected = VALIDATOR.is_valid(config)
-    fast = fast_validate(config)
-    assert fast is None or expected, "the fast path accepted a config the schema rejects"
     try:
         result = aliyun_sms.validate_config(config)
     except ConnectorError as error:
@@ -438,13 +434,11 @@ def test_validate_config_agrees_with_the_schema(config: dict[str, Any]) -> None:
         assert error.data["errors"]
     else:
         assert expected
-        assert fast is None or fast == result
         assert VALIDATOR.is_valid(result)
 
 
-def test_both_paths_build_the_same_result() -> None:
-    """A config the fast path leaves to jsonschema (an integral float, a str subclass) comes
-    back exactly as the fast path would have built it."""
+def test_the_result_is_plain_json_types() -> None:
+    """An integral float or a str subclass comes back exactly as the plain value would."""
 
     class Text(str):
         pass
@@ -460,8 +454,7 @@ def test_both_paths_build_the_same_result() -> None:
     )
     config["templates"][1]["templateCode"] = {"china": "A", "overseas": "B", "hk": "C"}
     config["templates"][2]["type"] = 6
-    fast = fast_validate(config)
-    assert fast is not None
+    plain = aliyun_sms.validate_config(config)
     for change in ("type", "str subclass", "int interval"):
         slow_config = copy.deepcopy(config)
         if change == "type":
@@ -473,10 +466,9 @@ def test_both_paths_build_the_same_result() -> None:
             slow_config["minSendIntervalSeconds"] = True  # bool is not a number: refused
             invalid(slow_config)
             continue
-        assert fast_validate(slow_config) is None
         result = aliyun_sms.validate_config(slow_config)
-        assert result == fast
-        assert json.dumps(result) == json.dumps(fast)
+        assert result == plain
+        assert json.dumps(result) == json.dumps(plain)
         assert type(result["signName"]) is str
 
 
@@ -508,3 +500,27 @@ def test_a_template_type_of_the_wrong_kind_is_one_problem(value: Any) -> None:
     assert error.data["errors"] == [
         {"path": "templates[0].type", "message": "must be one of 0, 1, 2, 6, 7"}
     ]
+
+
+def test_the_validator_reads_the_schema_without_references() -> None:
+    """References are resolved once, at load: each is its target (beside other keywords, under
+    allOf); one that leads back into itself, or outside $defs, stays a reference."""
+    from logto_connector_aliyun_sms.config.validate import _dereferenced
+
+    defs = {"text": {"type": "string"}, "tree": {"items": {"$ref": "#/$defs/tree"}}}
+    schema = {
+        "properties": {
+            "a": {"$ref": "#/$defs/text"},
+            "b": {"$ref": "#/$defs/text", "minLength": 1},
+            "c": {"$ref": "#/$defs/tree"},
+            "d": {"$ref": "other.json"},
+        }
+    }
+    assert _dereferenced(schema, defs, ()) == {
+        "properties": {
+            "a": {"type": "string"},
+            "b": {"minLength": 1, "allOf": [{"type": "string"}]},
+            "c": {"items": {"$ref": "#/$defs/tree"}},
+            "d": {"$ref": "other.json"},
+        }
+    }

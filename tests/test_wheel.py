@@ -25,7 +25,7 @@ CHECK = textwrap.dedent(
     import logto_connector_aliyun_sms as m
 
     package = Path(m.__file__).resolve().parent
-    shipped = package / "config.schema.json"
+    shipped = package / "config" / "config.schema.json"
     templates = [{"usageType": t.value, "templateCode": "SMS_1"} for t in m.TemplateType]
     config = {"accessKeyId": "id", "accessKeySecret": "s", "signName": "n", "templates": templates}
     print(json.dumps({
@@ -76,16 +76,28 @@ def test_the_sdist_holds_the_canonical_schema(dist: Path) -> None:
         extracted = sdist.extractfile(member)
         assert extracted is not None
         assert extracted.read() == SCHEMA_FILE.read_bytes()
-    assert f"connector/{PACKAGE}/config.schema.json" in names
+    assert f"connector/{PACKAGE}/config/config.schema.json" in names
     assert not any("node_modules" in name for name in names)
 
 
 def test_the_wheel_holds_the_schema_as_a_real_file(dist: Path) -> None:
     with zipfile.ZipFile(only(dist, "*.whl")) as wheel:
         names = set(wheel.namelist())
-        for name in ("config.schema.json", "aliyun.svg", "README.md", "py.typed", "__init__.py"):
+        for name in ("config/config.schema.json", "aliyun.svg", "README.md", "py.typed"):
             assert f"{PACKAGE}/{name}" in names
-        for name in ("form_texts.json", "console/page.html", "console/page.js", "console/page.css"):
+        for name in (
+            "__init__.py",
+            "config/__init__.py",
+            "texts/__init__.py",
+            "inputs/__init__.py",
+        ):
+            assert f"{PACKAGE}/{name}" in names
+        for name in (
+            "texts/form_texts.json",
+            "console/page.html",
+            "console/page.js",
+            "console/page.css",
+        ):
             assert f"{PACKAGE}/{name}" in names
         assert f"{PACKAGE}/console/ui_texts.json" in names
         for lang in ("zh_Hans", "zh_Hant", "ja", "ko"):  # the adapters' compiled catalogs
@@ -93,9 +105,9 @@ def test_the_wheel_holds_the_schema_as_a_real_file(dist: Path) -> None:
         mas_schema = ROOT / "schema" / "aliyun-sms-mas-connector.schema.json"
         assert wheel.read(f"{PACKAGE}/mas/config.schema.json") == mas_schema.read_bytes()
         assert f"{PACKAGE}/mas/texts.json" in names
-        info = wheel.getinfo(f"{PACKAGE}/config.schema.json")
+        info = wheel.getinfo(f"{PACKAGE}/config/config.schema.json")
         assert (info.external_attr >> 16) & 0o170000 != 0o120000, "stored as a symlink"
-        assert wheel.read(f"{PACKAGE}/config.schema.json") == SCHEMA_FILE.read_bytes()
+        assert wheel.read(f"{PACKAGE}/config/config.schema.json") == SCHEMA_FILE.read_bytes()
     assert not any(name.startswith(("tests/", "schema/")) for name in names)
     # the connector's wheel carries no sandbox code: the sandbox is its own distribution
     sandbox_code = ("aliyun_sms_sandbox/", f"{PACKAGE}/sandbox/")
@@ -167,5 +179,5 @@ def test_installed_in_a_fresh_virtualenv(dist: Path, tmp_path: Path) -> None:
     assert found["form_label"] == "署名名"
     assert found["mas_schema"] == "Aliyun Message Authentication Service connector config"
     assert found["mas_label"] == "署名名"
-    assert Path(found["schema_path"]) == package / "config.schema.json"
+    assert Path(found["schema_path"]) == package / "config" / "config.schema.json"
     assert {"page.html", "page.js", "page.css", "ui_texts.json"} <= set(found["console_files"])

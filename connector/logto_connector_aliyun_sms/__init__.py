@@ -5,9 +5,9 @@ Importing this package is cheap: the Aliyun SDK is loaded on the first send (or 
 
 import logging
 
-from ._schema import CONFIG_SCHEMA
-from .config import validate_config
-from .config_report import check_config
+from .config.check import check_config
+from .config.schema import CONFIG_SCHEMA, schema_path
+from .config.validate import validate_config
 from .connector import AliyunSmsConnector, create_connector
 from .delivery import (
     DeliveryReceiver,
@@ -28,9 +28,9 @@ from .kit import (
     TemplateType,
 )
 from .limits import configure_limits, reset_limits, use_redis
-from .metadata import METADATA, asset_bytes, asset_path, metadata_for, resolve_language
-from .schema_texts import schema_for, schema_path
 from .send import send_message, send_message_async, warm_up
+from .texts.metadata import METADATA, asset_bytes, asset_path, metadata_for, resolve_language
+from .texts.schema_texts import schema_for
 
 __version__ = "0.1.0"
 

@@ -1,8 +1,8 @@
 """Aliyun's answers -> ConnectorError: the one table, in one place.
 
-Per Aliyun ``Code``: the ConnectorErrorCode, whether sending again later can succeed, and what
-the admin should do (``hint(code, lang)``, in en, ja and zh-CN). The send path, the CLI, the docs
-generator and the tests all read this table.
+Per Aliyun ``Code``: the ConnectorErrorCode, whether sending again later can succeed, and which
+admin hint applies (``hint(code, lang)``; the hints' texts are ``texts.hints``). The send path,
+the CLI, the docs generator and the tests all read this table.
 
 Every error's data keeps Logto's keys (``errorDescription``, ``Code``, ``RequestId`` and
 ``BizId`` when present), says whether a retry can help (``retryable``), and carries Aliyun's
@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ._advice import ADVICE
 from .kit import ConnectorError, ConnectorErrorCode
+from .texts.hints import hint_text
 
 _E = ConnectorErrorCode
-
-HINT_LANGUAGES = ("en", "ja", "zh-CN")
 
 
 class Answer(NamedTuple):
@@ -26,7 +24,7 @@ class Answer(NamedTuple):
 
     error: ConnectorErrorCode
     retryable: bool  # whether sending again later can succeed
-    advice: str  # the key of the admin's hint in ADVICE
+    hint: str  # the key of the admin's hint in texts.hints.HINTS
 
 
 ANSWERS: dict[str, Answer] = {
@@ -109,8 +107,8 @@ def classify(code: str | None) -> tuple[ConnectorErrorCode, bool]:
     return _E.GENERAL, False
 
 
-#: Answers whose ``Message`` calls for other advice than their code's: (code, words) -> advice.
-MESSAGE_ADVICE: dict[tuple[str, str], str] = {
+#: Answers whose ``Message`` calls for another hint than their code's: (code, words) -> hint.
+MESSAGE_HINTS: dict[tuple[str, str], str] = {
     # a mainland template sent to a number elsewhere (Hong Kong included)
     ("isv.SMS_TEMPLATE_ILLEGAL", "国内短信模板不支持发送国际/港澳台号码"): "mainland_only",
 }
@@ -119,17 +117,16 @@ MESSAGE_ADVICE: dict[tuple[str, str], str] = {
 def hint(code: str, lang: str = "en", message: str | None = None) -> str | None:
     """What the admin should do about an Aliyun ``Code`` (None for a code not in the table).
 
-    ``message`` (Aliyun's ``Message``) refines the advice where one code covers two causes.
+    ``message`` (Aliyun's ``Message``) refines the hint where one code covers two causes.
     """
     answer = ANSWERS.get(code)
     if answer is None:
         return None
-    advice = answer.advice
-    for (known, words), specific in MESSAGE_ADVICE.items():
+    key = answer.hint
+    for (known, words), specific in MESSAGE_HINTS.items():
         if known == code and message and words in message:
-            advice = specific
-    texts = ADVICE[advice]
-    return texts.get(lang, texts["en"])
+            key = specific
+    return hint_text(key, lang)
 
 
 def error_for_answer(body: dict[str, Any], http_status: int | None = None) -> ConnectorError:

@@ -8,12 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from . import kit
-from ._schema import CONFIG_SCHEMA
-from .config import validate_config
+from .config.schema import CONFIG_SCHEMA
+from .config.validate import validate_config
 from .delivery import DeliveryReport, query_delivery, query_delivery_async
 from .kit import ConnectorError, ConnectorErrorCode
-from .metadata import METADATA
 from .send import send_message, send_message_async
+from .texts.metadata import METADATA
 from .usage import get_usage
 
 ConfigSource = kit.AliyunSmsConfig | str | bytes

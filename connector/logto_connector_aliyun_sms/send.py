@@ -9,12 +9,12 @@ from typing import Any, NamedTuple
 
 from . import limits
 from ._sdk import Outcome, SendFailure, import_sdk, send_sms_request
-from .guards import check_country
+from .config.prepared import PreparedConfig, prepare_config
+from .inputs.countries import check_country
+from .inputs.phone import PhoneNumber, parse_phone
+from .inputs.template_param import template_param
 from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode, SendMessageData, SendResult
-from .phone import PhoneNumber, parse_phone
-from .prepared import PreparedConfig, prepare_config
 from .redact import scrub
-from .template_param import template_param
 
 logger = logging.getLogger("logto_connector_aliyun_sms")
 _OUT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")

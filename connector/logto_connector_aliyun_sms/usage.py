@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ._sdk import send_statistics_request
+from .config.prepared import prepare_config
 from .kit import ConnectorError, ConnectorErrorCode
-from .prepared import prepare_config
 
 CHINA_TIME = timezone(timedelta(hours=8))  # Aliyun's statistics count days in UTC+8
 PAGE_SIZE = 50

@@ -26,7 +26,7 @@ from logto_connector_aliyun_sms._sdk import (
     client_key,
     send_sms_request,
 )
-from logto_connector_aliyun_sms.endpoint import parse_endpoint
+from logto_connector_aliyun_sms.inputs.endpoint import parse_endpoint
 
 
 def _record_raw(chunks: list[bytes]) -> Callable[[Exchange], None]:

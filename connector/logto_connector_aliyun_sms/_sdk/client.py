@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..aliyun_errors import error_for_answer, transport_error
-from ..endpoint import Endpoint
+from ..inputs.endpoint import Endpoint
 from ..redact import guard_sdk_debug_log
 from .constants import (
     DEFAULT_CONNECT_TIMEOUT_MS,

@@ -18,7 +18,7 @@ import ssl
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from ..endpoint import is_loopback
+from ..inputs.endpoint import is_loopback
 
 _PROXY_VARS = ("https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import validate_config
+from ..config import PreparedConfig, prepare_config, validate_config
 from ..kit import ConnectorError
-from ..prepared import PreparedConfig, prepare_config
 from ._output import EXIT_INVALID_CONFIG, Failure, Output, UsageError
 
 ENV_ACCESS_KEY_ID = "ALIBABA_CLOUD_ACCESS_KEY_ID"

@@ -34,7 +34,7 @@ class Chosen:
             from ..mas import METADATA as MAS_METADATA
 
             return MAS_METADATA
-        from ..metadata import METADATA
+        from ..texts import METADATA
 
         return METADATA
 
@@ -44,7 +44,7 @@ class Chosen:
             from ..mas import metadata_for as mas_metadata_for
 
             return mas_metadata_for(language)
-        from ..metadata import metadata_for
+        from ..texts import metadata_for
 
         return metadata_for(language)
 
@@ -54,7 +54,7 @@ class Chosen:
             from ..mas import CONFIG_SCHEMA as MAS_SCHEMA
 
             return MAS_SCHEMA
-        from .._schema import CONFIG_SCHEMA
+        from ..config import CONFIG_SCHEMA
 
         return CONFIG_SCHEMA
 
@@ -64,7 +64,7 @@ class Chosen:
             from ..mas.prepared import prepare_config as prepare_mas
 
             return prepare_mas(config)
-        from ..prepared import prepare_config
+        from ..config import prepare_config
 
         return prepare_config(config)
 
@@ -84,7 +84,7 @@ class Chosen:
             from ..mas import check_config as check_mas
 
             return check_mas(config, language)
-        from ..config_report import check_config
+        from ..config import check_config
 
         return check_config(config, language)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..metadata import METADATA, resolve_language
+from ..texts import METADATA, resolve_language
 from ._connectors import add_connector_argument, chosen
 from ._output import EXIT_OK, PROG, Output, UsageError, exit_codes_help
 

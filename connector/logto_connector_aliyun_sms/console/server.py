@@ -20,10 +20,10 @@ from typing import Any
 
 from aiohttp import web
 
-from .._form_texts import form_texts, pick
 from ..cli._connectors import SMS_ID, Chosen
 from ..kit import ConnectorError, SendMessageData
-from ..metadata import METADATA, resolve_language
+from ..texts import METADATA, resolve_language
+from ..texts.form_texts import form_texts, pick
 from .store import MASK, ConfigStore
 
 HERE = Path(__file__).resolve().parent

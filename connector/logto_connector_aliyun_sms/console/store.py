@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import without_blank_options
-from ..metadata import METADATA
+from ..texts import METADATA
 
 MASK = "\u2022" * 10
 """What the page shows for a saved secret: never a real secret (those are ASCII)."""

@@ -20,9 +20,9 @@ from typing import Any, Literal, NamedTuple
 import logto_connector_aliyun_sms as aliyun_sms
 
 from ..cli._describe import describe
-from ..guards import check_country
-from ..phone import parse_phone
-from ..prepared import prepare_config
+from ..config import prepare_config
+from ..inputs.countries import check_country
+from ..inputs.phone import parse_phone
 from ..redact import mask_phone
 
 logger = logging.getLogger("logto_connector_aliyun_sms.contrib")

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 from .._sdk import import_sdk, query_send_details_request
+from ..config.prepared import PreparedConfig, prepare_config
+from ..inputs.phone import parse_phone
 from ..kit import ConnectorError, ConnectorErrorCode
-from ..phone import parse_phone
-from ..prepared import PreparedConfig, prepare_config
 from ..redact import scrub
 from .report import CHINA_TIME, DeliveryReport, MalformedReport, from_query_row
 

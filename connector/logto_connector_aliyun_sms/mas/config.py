@@ -13,13 +13,21 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from ..config import _explain, _invalid, _parse, _path_text
-from ..config_warnings import problem
+from ..config.check import problem
+from ..config.schema import MAX_DEPTH, depth_ok
+from ..config.validate import (
+    _explain,
+    _invalid,
+    _parse,
+    _path_text,
+    invalid_config,
+    missing_usage_types,
+    without_blank_options,
+)
 from ..kit import ConnectorError
 from ._schema import CONFIG_SCHEMA, NULLABLE, REQUIRED_USAGE_TYPES, SYSTEM_TEMPLATES
 
 MAX_LISTED_ERRORS = 50
-_MAX_DEPTH = 64
 _STRING_KEYS = ("accessKeyId", "accessKeySecret", "signName")
 _INT_KEYS = (
     "connectTimeout",
@@ -45,36 +53,6 @@ def missing_usage_text(missing: list[str]) -> str:
     return f"UsageType ({', '.join(missing)}) should be provided in templates."
 
 
-def _depth_ok(value: Any) -> bool:
-    stack = [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, (dict, list)):
-            if level >= _MAX_DEPTH:
-                return False
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, level + 1) for child in children)
-    return True
-
-
-def _without_blank_options(config: dict[str, Any]) -> dict[str, Any]:
-    if None not in config.values():
-        return config
-    return {k: v for k, v in config.items() if not (v is None and k in NULLABLE)}
-
-
-def _missing(config: dict[str, Any]) -> list[str]:
-    templates = config.get("templates")
-    if not isinstance(templates, list):
-        return []
-    present = {
-        t["usageType"]
-        for t in templates
-        if isinstance(t, dict) and isinstance(t.get("usageType"), str)
-    }
-    return [u for u in REQUIRED_USAGE_TYPES if u not in present]
-
-
 def config_problems(config: dict[str, Any]) -> tuple[list[Problem], list[str]]:
     """The schema's problems of a config object, in path order and each once; the required
     usage types it lacks."""
@@ -91,7 +69,9 @@ def config_problems(config: dict[str, Any]) -> tuple[list[Problem], list[str]]:
             break
     order = sorted(found, key=lambda p: [(0, x) if isinstance(x, int) else (1, x) for x in p[0]])
     unique = dict.fromkeys((tuple(path), message) for path, message in order)
-    return [(list(path), message) for path, message in unique], _missing(config)
+    return [(list(path), message) for path, message in unique], missing_usage_types(
+        config, REQUIRED_USAGE_TYPES
+    )
 
 
 def validate_config(config: Any) -> dict[str, Any]:
@@ -105,24 +85,13 @@ def validate_config(config: Any) -> dict[str, Any]:
     config = _parse(config)
     if not isinstance(config, dict):
         raise _invalid("config must be a JSON object")
-    if not _depth_ok(config):
-        raise _invalid(f"config is nested deeper than {_MAX_DEPTH} levels")
-    config = _without_blank_options(config)
+    if not depth_ok(config):
+        raise _invalid(f"config is nested deeper than {MAX_DEPTH} levels")
+    config = without_blank_options(config, NULLABLE)
     found, missing = config_problems(config)
     if not found and not missing:
         return _cleaned(config)
-    errors = [{"path": _path_text(path), "message": message} for path, message in found]
-    texts = [f"{e['path']} {e['message']}" for e in errors]
-    if missing:
-        errors.append({"path": "templates", "message": missing_usage_text(missing)})
-        texts.append(missing_usage_text(missing))
-    shown = texts[:MAX_LISTED_ERRORS]
-    more = f"; and {len(texts) - len(shown)} more" if len(texts) > len(shown) else ""
-    plural = "s" if len(texts) != 1 else ""
-    raise _invalid(
-        f"Invalid config ({len(texts)} problem{plural}): " + "; ".join(shown) + more,
-        errors[:MAX_LISTED_ERRORS],
-    )
+    raise invalid_config(found, missing_usage_text(missing) if missing else "")
 
 
 def _cleaned(config: dict[str, Any]) -> dict[str, Any]:
@@ -164,10 +133,10 @@ def check_config(config: Any, language: str = "en") -> dict[str, Any]:
     except ConnectorError as error:
         data = error.data if isinstance(error.data, dict) else {}
         listed = data.get("errors") or []
-        if not isinstance(parsed, dict) or not _depth_ok(parsed):
+        if not isinstance(parsed, dict) or not depth_ok(parsed):
             errors = [_root(error)]
         else:
-            found, missing = config_problems(_without_blank_options(parsed))
+            found, missing = config_problems(without_blank_options(parsed, NULLABLE))
             errors = [problem(path, f"{_path_text(path)} {msg}") for path, msg in found]
             if missing:
                 errors.append(problem(["templates"], missing_usage_text(missing)))
@@ -184,7 +153,7 @@ def _root(error: ConnectorError) -> dict[str, str]:
 def _warnings(config: Any, language: str) -> list[dict[str, str]]:
     if not isinstance(config, dict):
         return []
-    from ..metadata import resolve_language
+    from ..texts.metadata import resolve_language
     from .metadata import texts
 
     lang = resolve_language(language)

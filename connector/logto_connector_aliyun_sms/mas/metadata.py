@@ -167,7 +167,7 @@ METADATA: dict[str, Any] = _build()
 def metadata_for(language: str) -> dict[str, Any]:
     """``METADATA`` with the form's labels and descriptions in one language (any BCP 47 tag;
     texts this connector lacks stay English)."""
-    from ..metadata import resolve_language
+    from ..texts.metadata import resolve_language
 
     lang = resolve_language(language)
     metadata = copy.deepcopy(METADATA)

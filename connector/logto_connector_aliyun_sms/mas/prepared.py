@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from .._sdk import DYPNSAPI, ClientKey, SdkClient, client_for, client_key
-from ..endpoint import Endpoint, parse_endpoint
+from ..config.prepared import ContentCache
+from ..inputs.endpoint import Endpoint, parse_endpoint
 from ..limits.rules import Rules, rules_from
 from .config import validate_config
 
 DEFAULT_HOST = "dypnsapi.aliyuncs.com"
-MAX_PREPARED = 64
 
 
 class MasPrepared(NamedTuple):
@@ -33,26 +30,9 @@ class MasPrepared(NamedTuple):
         return f"MasPrepared(endpoint={self.endpoint.url!r}, accessKeyId=...)"
 
 
-_prepared: OrderedDict[str, MasPrepared] = OrderedDict()
-_lock = threading.Lock()
-
-
 def prepare_config(config: Any) -> MasPrepared:
     """Validate ``config`` (cached by content) and derive what a send needs."""
-    try:
-        key: str | None = config if isinstance(config, str) else json.dumps(config, allow_nan=False)
-    except (TypeError, ValueError, RecursionError):
-        key = None
-    found = _prepared.get(key) if key is not None else None
-    if found is not None:
-        return found
-    prepared = _prepare(config)
-    if key is not None:
-        with _lock:
-            _prepared[key] = prepared
-            while len(_prepared) > MAX_PREPARED:
-                _prepared.popitem(last=False)
-    return prepared
+    return _cache.get(config)
 
 
 def _prepare(config: Any) -> MasPrepared:
@@ -75,3 +55,6 @@ def _prepare(config: Any) -> MasPrepared:
             DYPNSAPI,
         ),
     )
+
+
+_cache: ContentCache[MasPrepared] = ContentCache(_prepare)

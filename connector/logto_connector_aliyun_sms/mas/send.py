@@ -13,10 +13,10 @@ from typing import Any, NamedTuple
 from .. import limits
 from .._sdk import DYPNSAPI, import_sdk, send_sms_verify_code_request
 from ..aliyun_errors import transport_error
+from ..inputs.phone import PhoneNumber, parse_phone
+from ..inputs.template_param import template_param
 from ..kit import ConnectorError, ConnectorErrorCode
-from ..phone import PhoneNumber, parse_phone
 from ..redact import scrub
-from ..template_param import template_param
 from .errors import reread
 from .prepared import MasPrepared, prepare_config
 

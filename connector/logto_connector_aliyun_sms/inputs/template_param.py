@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .kit import ConnectorError, ConnectorErrorCode
+from ..kit import ConnectorError, ConnectorErrorCode
 
 STRIPPED_KEYS = frozenset({"locale", "uiLocales"})
 MAX_LENGTH = 4096

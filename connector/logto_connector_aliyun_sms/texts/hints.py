@@ -1,12 +1,12 @@
-"""What the admin should do, per kind of Aliyun answer, in en, ja and zh-CN (data only).
+"""The admin hints: what to do, per kind of Aliyun answer, in en, ja and zh-CN; the one table.
 
-Keys are the ``advice`` of :data:`aliyun_errors.ANSWERS`; the docs' error table and the CLI's
-hints are rendered from these texts.
+Keys are the ``hint`` of :data:`aliyun_errors.ANSWERS`; the CLI, the console and the docs' error
+table show these texts.
 """
 
 from __future__ import annotations
 
-ADVICE: dict[str, dict[str, str]] = {
+HINTS: dict[str, dict[str, str]] = {
     "flow": {
         "en": "Aliyun's per-number flow control (mainland verification codes: by default 1 a "
         "minute, 5 an hour, 10 a day per signature and number). The person waits; raise the "
@@ -210,3 +210,11 @@ ADVICE: dict[str, dict[str, str]] = {
         "zh-CN": "阿里云自身故障。稍后重发通常即可；若持续出现，请查看阿里云的服务状态。",
     },
 }
+
+HINT_LANGUAGES = ("en", "ja", "zh-CN")
+
+
+def hint_text(key: str, language: str = "en") -> str:
+    """The hint ``key`` in ``language`` (one of ``HINT_LANGUAGES``), else in English."""
+    texts = HINTS[key]
+    return texts.get(language) or texts["en"]

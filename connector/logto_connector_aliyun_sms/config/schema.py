@@ -1,10 +1,10 @@
-"""The shipped JSON Schema of the config, and the rules other modules read from it."""
+"""The shipped JSON Schema of the config (``config.schema.json``), and the rules read from it."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
+from pathlib import Path
 from typing import Any
 
 REQUIRED_USAGE_TYPES = ("Register", "SignIn", "ForgotPassword", "Generic")
@@ -31,7 +31,7 @@ def _load_schema() -> tuple[str, dict[str, Any]]:
     except (OSError, ValueError):
         # A checkout where the symlink became a plain text file (git without symlink support):
         # read the canonical file in the source tree instead.
-        path = os.path.realpath(os.path.join(here, os.pardir, os.pardir, _REPO_SCHEMA))
+        path = os.path.realpath(os.path.join(here, os.pardir, os.pardir, os.pardir, _REPO_SCHEMA))
         schema = _read_json(path)
     if not isinstance(schema, dict):  # pragma: no cover - the shipped file is an object
         raise TypeError(f"{_SCHEMA_FILE} does not hold a JSON object")
@@ -42,10 +42,8 @@ SCHEMA_FILE, CONFIG_SCHEMA = _load_schema()
 """The JSON Schema (draft 2020-12) of the connector config, as shipped in the package."""
 
 PROPS: dict[str, Any] = CONFIG_SCHEMA["properties"]
-TEMPLATE_PROPS: dict[str, Any] = CONFIG_SCHEMA["$defs"]["template"]["properties"]
-TEMPLATE_TYPES = frozenset(TEMPLATE_PROPS["type"]["enum"])
-ENDPOINT_RE = re.compile(PROPS["endpoint"]["pattern"])
-COUNTRY_RE = re.compile(PROPS["allowedCountryCodes"]["items"]["pattern"])
+TEXT_PATTERN: str = CONFIG_SCHEMA["$defs"]["text"]["pattern"]
+"""The pattern of every free-text string: no control character, no lone surrogate."""
 NULLABLE = frozenset(k for k, p in PROPS.items() if "null" in p["type"])
 """This connector's own optional keys (Logto lacks them): ``None`` there means absent."""
 STRING_KEYS = ("accessKeyId", "accessKeySecret", "signName")
@@ -56,13 +54,15 @@ INT_KEYS = (
     "maxMessagesPerIpPerHour",
     "maxMessagesPerCountryPerHour",
 )
-FAIL_MODES = frozenset(PROPS["limitsFailMode"]["enum"])
 
 
-def bounds(key: str) -> tuple[float, float]:
-    """The schema's ``minimum`` and ``maximum`` of a top-level number property."""
-    node = PROPS[key]
-    return node["minimum"], node["maximum"]
+def schema_path() -> Path:
+    """Absolute path of the JSON Schema file shipped in the package, for tools in any language.
+
+    It is the file ``CONFIG_SCHEMA`` was read from (in a source checkout whose symlink became a
+    plain text file, the canonical one in ``schema/``).
+    """
+    return Path(SCHEMA_FILE)
 
 
 def depth_ok(value: Any, depth: int = 0) -> bool:

@@ -1,25 +1,17 @@
-"""The config schema for form builders: its file (``schema_path``) and its texts in a language."""
+"""The config schema's titles and descriptions in a language (``schema_for``), for form builders."""
 
 from __future__ import annotations
 
 import copy
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
+from ..config.schema import CONFIG_SCHEMA
+from .form_texts import form_texts
+from .metadata import resolve_language
+
 _PATTERN_FIELD = re.compile(r"\{(\w+)\}")
-
-
-def schema_path() -> Path:
-    """Absolute path of the JSON Schema file shipped in the package, for tools in any language.
-
-    It is the file ``CONFIG_SCHEMA`` was read from (in a source checkout whose symlink became a
-    plain text file, the canonical one in ``schema/``).
-    """
-    from ._schema import SCHEMA_FILE
-
-    return Path(SCHEMA_FILE)
 
 
 def described_nodes(schema: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -43,8 +35,6 @@ def translation(pointer: str, language: str) -> tuple[str | None, str | None]:
 
     Top-level properties take their form item's label as title.
     """
-    from ._form_texts import form_texts
-
     texts = form_texts()
     entry = texts["schema"].get(pointer)
     if entry is not None:
@@ -82,9 +72,6 @@ def schema_for(language: str) -> dict[str, Any]:
     ``language`` is any BCP 47 tag (see ``resolve_language``); the rules are unchanged, only
     the texts differ, so the result validates exactly as ``CONFIG_SCHEMA`` does.
     """
-    from ._schema import CONFIG_SCHEMA
-    from .metadata import resolve_language
-
     lang = resolve_language(language)
     schema = copy.deepcopy(CONFIG_SCHEMA)
     if lang == "en":

@@ -10,17 +10,19 @@ import copy
 import json
 import threading
 from collections import OrderedDict
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from ._sdk import ClientKey, SdkClient, client_for, client_key
-from .config import validate_config
-from .endpoint import Endpoint, parse_endpoint
-from .guards import allowed_countries
-from .kit import AliyunSmsConfig, Template
-from .limits.rules import Rules, rules_from
+from .._sdk import ClientKey, SdkClient, client_for, client_key
+from ..inputs.countries import allowed_countries
+from ..inputs.endpoint import Endpoint, parse_endpoint
+from ..kit import AliyunSmsConfig, Template
+from ..limits.rules import Rules, rules_from
+from .validate import validate_config
 
 MAX_PREPARED = 64
 """Distinct configs remembered (least recently prepared forgotten first)."""
+T = TypeVar("T")
 
 
 class PreparedConfig(NamedTuple):
@@ -46,12 +48,39 @@ class PreparedConfig(NamedTuple):
         return str(self.config["accessKeyId"])
 
 
-_prepared: OrderedDict[str, PreparedConfig] = OrderedDict()
-_lock = threading.Lock()
-# The same config object passed again (the usual case: a host keeps its config) is recognised
-# by identity plus an equality check against a snapshot, without re-serialising it. (Equality
-# treats 1, 1.0 and True alike; only an in-place edit between such values could go unseen.)
-_by_identity: OrderedDict[int, tuple[Any, Any, PreparedConfig]] = OrderedDict()
+class ContentCache(Generic[T]):
+    """What ``build`` derives from a config, built once per distinct content (the ``size`` most
+    recent remembered). The same config object passed again (the usual case: a host keeps its
+    config) is recognised by identity plus an equality check against a snapshot, without
+    re-serialising it. (Equality treats 1, 1.0 and True alike; only an in-place edit between
+    such values could go unseen.) A config that cannot be serialised is built every time."""
+
+    def __init__(self, build: Callable[[Any], T], size: int = MAX_PREPARED) -> None:
+        self._build = build
+        self._size = size
+        self._by_content: OrderedDict[str, T] = OrderedDict()
+        self._by_identity: OrderedDict[int, tuple[Any, Any, T]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, config: Any) -> T:
+        """The built value for ``config``; raises what ``build`` raises."""
+        seen = self._by_identity.get(id(config))
+        if seen is not None and seen[0] is config and seen[1] == config:
+            return seen[2]
+        key = _cache_key(config)
+        found = self._by_content.get(key) if key is not None else None
+        if found is None:
+            found = self._build(config)
+        if key is not None:
+            with self._lock:
+                self._by_content[key] = found
+                while len(self._by_content) > self._size:
+                    self._by_content.popitem(last=False)
+                if isinstance(config, dict):
+                    self._by_identity[id(config)] = (config, copy.deepcopy(config), found)
+                    while len(self._by_identity) > self._size:
+                        self._by_identity.popitem(last=False)
+        return found
 
 
 def _cache_key(config: Any) -> str | None:
@@ -68,23 +97,7 @@ def prepare_config(config: Any) -> PreparedConfig:
 
     Raises ``ConnectorError(INVALID_CONFIG)`` as ``validate_config`` does.
     """
-    seen = _by_identity.get(id(config))
-    if seen is not None and seen[0] is config and seen[1] == config:
-        return seen[2]
-    key = _cache_key(config)
-    prepared = _prepared.get(key) if key is not None else None
-    if prepared is None:
-        prepared = _prepare(config)
-    if key is not None:
-        with _lock:
-            _prepared[key] = prepared
-            while len(_prepared) > MAX_PREPARED:
-                _prepared.popitem(last=False)
-            if isinstance(config, dict):
-                _by_identity[id(config)] = (config, copy.deepcopy(config), prepared)
-                while len(_by_identity) > MAX_PREPARED:
-                    _by_identity.popitem(last=False)
-    return prepared
+    return _cache.get(config)
 
 
 def _prepare(config: Any) -> PreparedConfig:
@@ -107,3 +120,6 @@ def _prepare(config: Any) -> PreparedConfig:
             valid.get("readTimeout"),
         ),
     )
+
+
+_cache: ContentCache[PreparedConfig] = ContentCache(_prepare)

@@ -13,8 +13,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-from .kit import ConnectorError, ConnectorErrorCode
-from .redact import mask_phone
+from ..kit import ConnectorError, ConnectorErrorCode
+from ..redact import mask_phone
 
 MAINLAND_CALLING_CODE = 86
 _MAX_INPUT = 64

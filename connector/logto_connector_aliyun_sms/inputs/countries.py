@@ -5,7 +5,7 @@ A first line against SMS pumping, not a fraud system.
 
 from __future__ import annotations
 
-from .kit import ConnectorError, ConnectorErrorCode
+from ..kit import ConnectorError, ConnectorErrorCode
 from .phone import PhoneNumber
 
 

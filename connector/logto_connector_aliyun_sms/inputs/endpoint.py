@@ -6,7 +6,7 @@ import ipaddress
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from .kit import ConnectorError, ConnectorErrorCode
+from ..kit import ConnectorError, ConnectorErrorCode
 
 DEFAULT_HOST = "dysmsapi.aliyuncs.com"
 

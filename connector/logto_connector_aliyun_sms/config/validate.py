@@ -1,16 +1,9 @@
-"""The connector config: the shipped JSON Schema and ``validate_config``.
+"""``validate_config``: a config checked against the shipped JSON Schema (``jsonschema``), with
+defaults applied; every problem listed by path, in words that never quote the config's values.
 
-``validate_config`` has two paths that give the same verdict:
-
-* a fast path, a hand-written check of exactly the schema's rules on plain JSON types, which
-  builds the result with defaults applied in the same pass (a few microseconds);
-* when the fast path does not accept a config, the full JSON Schema validator (``jsonschema``,
-  imported then), which decides and lists every problem with its path.
-
-The fast path (``_fast_config``) only ever *accepts*; anything it is unsure of (a failure, a
-``str`` subclass, an integral float) goes to the validator, so the schema file (``_schema``)
-stays the single authority. The tests
-check both paths against the same cases, and the cases against Ajv.
+The schema file is the single authority: the same file serves admin tools in other languages
+(the tests check the verdicts against Ajv). Sends validate once per distinct config (see
+``prepared``), so this path is not on a send's hot path.
 """
 
 from __future__ import annotations
@@ -22,8 +15,8 @@ from functools import lru_cache
 from itertools import chain, islice
 from typing import Any, cast
 
-from ._fast_config import fast_validate
-from ._schema import (
+from ..kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode
+from .schema import (
     CONFIG_SCHEMA,
     DEFAULT_TEMPLATE_TYPE,
     INT_KEYS,
@@ -31,9 +24,9 @@ from ._schema import (
     NULLABLE,
     REQUIRED_USAGE_TYPES,
     STRING_KEYS,
+    TEXT_PATTERN,
     depth_ok,
 )
-from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode
 
 MAX_CONFIG_TEXT = 1 << 20
 """A config given as JSON text (``str`` or ``bytes``) is at most 1 MiB."""
@@ -45,7 +38,27 @@ _MAX_COLLECTED = 4 * MAX_LISTED_ERRORS  # a huge bad config is judged on its fir
 def _validator() -> Any:
     from jsonschema import Draft202012Validator  # imported on first use: keeps import cheap
 
-    return Draft202012Validator(CONFIG_SCHEMA)
+    return Draft202012Validator(_dereferenced(CONFIG_SCHEMA, CONFIG_SCHEMA["$defs"], ()))
+
+
+def _dereferenced(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
+    """``node`` with each ``#/$defs/...`` reference replaced by its target (beside other keywords,
+    under ``allOf``): the same verdicts and errors, without a registry lookup per reference,
+    which costs jsonschema about 40% of a validation. A reference back into itself is kept."""
+    if isinstance(node, list):
+        return [_dereferenced(item, defs, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _dereferenced(value, defs, seen) for key, value in node.items()}
+    ref = node.get("$ref")
+    name = ref[len("#/$defs/") :] if isinstance(ref, str) and ref.startswith("#/$defs/") else ""
+    if name in defs and name not in seen:
+        del out["$ref"]
+        target = _dereferenced(defs[name], defs, (*seen, name))
+        if not out:
+            return target
+        out["allOf"] = [*out.get("allOf", []), target]
+    return out
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -76,6 +89,10 @@ _TYPE_NAMES = {
     "integer": "an integer",
     "number": "a number",
 }
+_TEXT_HINT = (
+    "must not contain control characters (line breaks, tabs, other C0/C1 codes, DEL) or lone "
+    "surrogates"
+)
 _PATTERN_HINTS = {
     "endpoint": "must be a host, host:port or URL without a path; http:// only for loopback "
     "addresses",
@@ -113,13 +130,12 @@ def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
     if kind in ("contains", "const") and path == ["templates"]:
         return  # reported once, naming every missing usage type, by the caller
     if kind == "oneOf" and path[-1:] == ["templateCode"]:
-        if isinstance(error.instance, dict):
-            # The object form was meant: report its own problems (templateCode.china, ...).
+        if isinstance(error.instance, (dict, str)):
+            # The form meant (the object: templateCode.china, ...; or the string) says what.
+            meant = 1 if isinstance(error.instance, dict) else 0
             for sub in error.context:
-                if list(sub.schema_path)[:1] == [1]:
+                if list(sub.schema_path)[:1] == [meant]:
                     yield from _explain(sub)
-        elif isinstance(error.instance, str):
-            yield path, "must not be empty"
         else:
             yield path, "must be a non-empty string or an object {china, overseas}"
         return
@@ -145,6 +161,8 @@ def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
         yield path, f"must be at most {error.validator_value}"
     elif kind == "uniqueItems":
         yield path, "must not repeat a value"
+    elif kind == "pattern" and error.validator_value == TEXT_PATTERN:
+        yield path, _TEXT_HINT
     elif kind == "pattern":
         key = next((p for p in reversed(path) if isinstance(p, str)), "")
         yield path, _PATTERN_HINTS.get(key, "does not have the expected form")
@@ -152,7 +170,10 @@ def _explain(error: Any) -> Iterator[tuple[list[Any], str]]:
         yield path, f"is invalid ({kind})"
 
 
-def _missing(config: dict[str, Any]) -> list[str]:
+def missing_usage_types(
+    config: dict[str, Any], required: tuple[str, ...] = REQUIRED_USAGE_TYPES
+) -> list[str]:
+    """The ``required`` usage types no template of ``config`` serves, in their order."""
     templates = config.get("templates")
     if not isinstance(templates, list):
         return []
@@ -161,7 +182,7 @@ def _missing(config: dict[str, Any]) -> list[str]:
         for t in templates
         if isinstance(t, dict) and isinstance(t.get("usageType"), str)
     }
-    return [u for u in REQUIRED_USAGE_TYPES if u not in present]
+    return [u for u in required if u not in present]
 
 
 def _non_finite(config: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
@@ -223,27 +244,29 @@ def validate_config(config: Any) -> AliyunSmsConfig:
     if not isinstance(config, dict):
         raise _invalid(f"config must be a JSON object, not {_json_type(config)}")
     config = without_blank_options(config)
-    fast = fast_validate(config)
-    if fast is not None:
-        return fast
     if not depth_ok(config):
         raise _invalid(f"config is nested deeper than {MAX_DEPTH} levels")
-    found, missing, truncated = config_problems(config)
-    if not found and not missing:
-        if not _validator().is_valid(config):  # pragma: no cover - defence in depth
-            raise _invalid("Invalid config")
+    if _validator().is_valid(config) and not any(_non_finite(config)):
         return _with_defaults(config)
+    found, missing, truncated = config_problems(config)
+    raise invalid_config(found, missing_usage_text(missing) if missing else "", truncated)
+
+
+def invalid_config(found: list[Problem], missing: str, truncated: bool = False) -> ConnectorError:
+    """INVALID_CONFIG listing the problems found (at most MAX_LISTED_ERRORS), then ``missing``
+    (the text naming missing usage types, ``""`` when none is); ``truncated``: not all counted,
+    as a huge config is not worth a full walk."""
     errors = [{"path": _path_text(path), "message": message} for path, message in found]
     texts = [f"{e['path']} {e['message']}" for e in errors]
     if missing:
-        errors.append({"path": "templates", "message": missing_usage_text(missing)})
-        texts.append(missing_usage_text(missing))
+        errors.append({"path": "templates", "message": missing})
+        texts.append(missing)
     shown = texts[:MAX_LISTED_ERRORS]
     more = f"; and {len(texts) - len(shown)} more" if len(texts) > len(shown) else ""
     count = str(len(texts))
-    if truncated:  # not all counted: a huge config is not worth a full walk
+    if truncated:
         count, more = f"{len(texts)}+", "; and more"
-    raise _invalid(
+    return _invalid(
         f"Invalid config ({count} problem{'s' if len(texts) != 1 else ''}): "
         + "; ".join(shown)
         + more,
@@ -251,11 +274,13 @@ def validate_config(config: Any) -> AliyunSmsConfig:
     )
 
 
-def without_blank_options(config: dict[str, Any]) -> dict[str, Any]:
-    """``config`` without this connector's optional keys that hold ``None`` (absent)."""
+def without_blank_options(
+    config: dict[str, Any], nullable: frozenset[str] = NULLABLE
+) -> dict[str, Any]:
+    """``config`` without the connector's optional keys (``nullable``) that hold ``None``."""
     if None not in config.values():
         return config
-    return {k: v for k, v in config.items() if not (v is None and k in NULLABLE)}
+    return {k: v for k, v in config.items() if not (v is None and k in nullable)}
 
 
 Problem = tuple[list[Any], str]
@@ -269,7 +294,11 @@ def config_problems(config: dict[str, Any]) -> tuple[list[Problem], list[str], b
     truncated = len(collected) > _MAX_COLLECTED
     found = sorted(collected[:_MAX_COLLECTED], key=_path_order)
     unique = dict.fromkeys((tuple(path), message) for path, message in found)
-    return [(list(path), message) for path, message in unique], _missing(config), truncated
+    return (
+        [(list(path), message) for path, message in unique],
+        missing_usage_types(config),
+        truncated,
+    )
 
 
 def missing_usage_text(missing: list[str]) -> str:
