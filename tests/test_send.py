@@ -313,6 +313,29 @@ def test_logging_masks_numbers_and_reports_ids(
     assert warning.levelno == logging.WARNING
     assert "13812345678" not in warning.getMessage()
     assert "invalid_config" in warning.getMessage()
+    expected = "(not sent): invalid_config: isv.SMS_SIGNATURE_ILLEGAL (RequestId "
+    assert expected in warning.getMessage()
+
+
+def test_a_dropped_connection_logs_its_cause_and_that_it_may_have_been_sent(
+    aliyun_sms_sandbox: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not ``general None (RequestId None)``: what failed, and whether the message may be out."""
+    aliyun_sms_sandbox.inject_fault("drop", count=5, action="SendSms")
+    caplog.set_level(logging.WARNING, logger="logto_connector_aliyun_sms")
+    with pytest.raises(ConnectorError) as raised:
+        aliyun_sms.send_message(
+            {"to": "+8613812345678", "type": "SignIn", "payload": {"code": "1234"}},
+            aliyun_sms_sandbox.connector_config(),
+        )
+    assert raised.value.data is not None
+    assert raised.value.data["maybeSent"] is True
+    [warning] = [r for r in caplog.records if r.name == "logto_connector_aliyun_sms"]
+    text = warning.getMessage()
+    assert "(may have been sent): general: " in text
+    assert raised.value.data["errorDescription"] in text  # the cause, e.g. the server hung up
+    assert "None" not in text
+    assert "RequestId" not in text  # none came back: not printed as "RequestId None"
 
 
 def test_proxy_variables_do_not_break_loopback(

@@ -104,17 +104,19 @@ def _unsent(outgoing: Outgoing, error: ConnectorError) -> limits.Reservation | N
 
 def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> ConnectorError:
     """Log a failed send; the caller's plain ConnectorError, with the secret taken out."""
+    outcome = error.outcome if isinstance(error, SendFailure) else Outcome.MAYBE_SENT
+    error = _redact(error, outgoing.prepared.config["accessKeySecret"])
     data = error.data or {}
     logger.warning(
-        "SMS to %s with %s failed in %.1f ms: %s %s (RequestId %s)",
+        "SMS to %s with %s failed in %.1f ms (%s): %s: %s%s",
         outgoing.phone.masked,
         outgoing.template_code,
         (time.perf_counter() - started) * 1000,
+        "may have been sent" if outcome is Outcome.MAYBE_SENT else "not sent",
         error.code.value,
-        data.get("Code"),
-        data.get("RequestId"),
+        data.get("Code") or data.get("errorDescription") or data.get("message") or "no detail",
+        f" (RequestId {data['RequestId']})" if data.get("RequestId") else "",
     )
-    error = _redact(error, outgoing.prepared.config["accessKeySecret"])
     return error if type(error) is ConnectorError else ConnectorError(error.code, error.data)
 
 
