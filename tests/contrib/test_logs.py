@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from logto_connector_aliyun_sms.contrib._common import Delivery, masked
+from logto_connector_aliyun_sms.contrib._common import Delivery, load_site, masked
 
 
 @pytest.mark.parametrize(
@@ -25,8 +25,8 @@ def test_a_number_the_connector_refuses_is_masked_on_its_digits() -> None:
 
 
 def _send(sandbox: Any, phone: str) -> Any:
-    config = sandbox.connector_config()
-    return Delivery("test", phone, "SignIn", {"code": "123456"}, lambda: config).send()
+    site = load_site(sandbox.connector_config(), None)
+    return Delivery("test", phone, "SignIn", {"code": "123456"}, lambda: site).send()
 
 
 def test_a_dropped_connection_logs_its_cause_and_that_it_may_have_been_sent(

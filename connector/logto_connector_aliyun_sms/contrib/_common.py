@@ -1,9 +1,10 @@
 """What the framework adapters share: the config, the code rule, usage types and errors.
 
-Sends through the connector's public API only, so an adapter behaves as any other caller would;
+Sends through the connectors' public API only (``send_message`` of the SendSms connector, or of
+``mas`` when ``ALIYUN_SMS_CONNECTOR`` names it), so an adapter behaves as any other caller would;
 log lines mask numbers with the package's one rule (``redact.mask_phone``, on the parsed number,
 so that one number has one mask however it was typed). The only place in contrib that imports
-the connector's input rules (``phone``, ``guards``, ``prepared``).
+the connectors' input rules (``inputs``, ``config``, ``mas.send``).
 """
 
 from __future__ import annotations
@@ -13,22 +14,30 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import logto_connector_aliyun_sms as aliyun_sms
 
+from .. import mas
 from ..cli._describe import describe
 from ..config import prepare_config
 from ..inputs.countries import check_country
 from ..inputs.phone import parse_phone
+from ..mas.send import mainland_phone
 from ..redact import mask_phone
 
 logger = logging.getLogger("logto_connector_aliyun_sms.contrib")
 
 #: The setting (Django) or config key (Flask) that holds the connector config.
 SETTING = "ALIYUN_SMS"
+#: The setting (Django) or config key (Flask) naming the connector by its Logto id.
+CONNECTOR_SETTING = "ALIYUN_SMS_CONNECTOR"
+#: Logto's ids of the two connectors: SendSms (the default) and the Message Authentication
+#: Service (``logto_connector_aliyun_sms.mas``).
+SMS_ID = aliyun_sms.METADATA["id"]
+MAS_ID = mas.CONNECTOR_ID
 
 # What the end user reads (English source texts; contrib/locale holds their translations).
 #: A send that may work a minute later (network trouble, Aliyun busy).
@@ -120,20 +129,102 @@ def _read(value: Any, setting: str) -> tuple[Any, str]:
     raise ConfigProblems([(setting, f"is a {type(value).__name__}: {_SHAPES}")])
 
 
-def load_config(value: Any, setting: str = SETTING) -> aliyun_sms.AliyunSmsConfig:
-    """The validated connector config from ``value`` (a dict, JSON text or a path).
+class Connector(NamedTuple):
+    """One of the package's connectors, as the adapters use it: its Logto id, its config
+    check, its sends and the numbers it serves."""
+
+    id: str
+    validate: Callable[[Any], Mapping[str, Any]]
+    send: Callable[[Any, Any], Mapping[str, Any]]
+    send_async: Callable[[Any, Any], Awaitable[Mapping[str, Any]]]
+    check: Callable[[Any, str], dict[str, Any]]
+
+    @property
+    def is_mas(self) -> bool:
+        """The Message Authentication Service connector (mainland numbers only)."""
+        return self.id == MAS_ID
+
+
+CONNECTORS: dict[str, Connector] = {
+    SMS_ID: Connector(
+        SMS_ID,
+        aliyun_sms.validate_config,
+        aliyun_sms.send_message,
+        aliyun_sms.send_message_async,
+        aliyun_sms.check_config,
+    ),
+    MAS_ID: Connector(
+        MAS_ID, mas.validate_config, mas.send_message, mas.send_message_async, mas.check_config
+    ),
+}
+
+
+def connector_for(name: Any, setting: str = CONNECTOR_SETTING) -> Connector:
+    """The connector ``name`` (a Logto id) names; the SendSms one when it is None.
+
+    Raises ConfigProblems for anything else, naming the ids there are.
+    """
+    if name is None:
+        return CONNECTORS[SMS_ID]
+    if isinstance(name, str) and name in CONNECTORS:
+        return CONNECTORS[name]
+    ids = " or ".join(repr(known) for known in CONNECTORS)
+    shown = repr(name) if isinstance(name, str) else f"a {type(name).__name__}"
+    raise ConfigProblems([(setting, f"is {shown}: name a connector by its Logto id, {ids}")])
+
+
+class Site(NamedTuple):
+    """The app's connector and its validated config."""
+
+    connector: Connector
+    config: dict[str, Any]
+
+
+def load_config(
+    value: Any, setting: str = SETTING, connector: Connector | None = None
+) -> dict[str, Any]:
+    """The validated config of ``connector`` (SendSms by default) from ``value`` (a dict, JSON
+    text or a path).
 
     Raises ConfigProblems whose pairs name each problem's place, e.g.
     ``("ALIYUN_SMS.templates[0].templateCode", "is required")``.
     """
     raw, where = _read(value, setting)
+    validate = (connector or CONNECTORS[SMS_ID]).validate
     try:
-        return aliyun_sms.validate_config(raw)
+        return dict(validate(raw))
     except aliyun_sms.ConnectorError as exc:
         errors = (exc.data or {}).get("errors") or [{"path": "", "message": str(exc)}]
         raise ConfigProblems(
             [(f"{where}.{e['path']}" if e.get("path") else where, e["message"]) for e in errors]
         ) from None
+
+
+def load_site(value: Any, name: Any) -> Site:
+    """The connector ``name`` names (``ALIYUN_SMS_CONNECTOR``) with its config from ``value``
+    (``ALIYUN_SMS``); raises ConfigProblems."""
+    connector = connector_for(name)
+    return Site(connector, load_config(value, connector=connector))
+
+
+def config_warnings(value: Any, name: Any) -> list[tuple[str, str]]:
+    """``(path, message)`` for what the connector's ``check_config`` warns about in a valid
+    config (Aliyun would refuse it although Logto accepts it); empty when it is invalid."""
+    try:
+        site = load_site(value, name)
+    except ConfigProblems:
+        return []
+    report = site.connector.check(site.config, "en")
+    return [
+        (f"{SETTING}{_pointer_path(w.get('pointer', ''))}", str(w.get("message")))
+        for w in report.get("warnings", [])
+    ]
+
+
+def _pointer_path(pointer: str) -> str:
+    """``/templates/0/templateCode`` -> ``.templates[0].templateCode``."""
+    parts = [p for p in pointer.split("/") if p]
+    return "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts)
 
 
 def check_code(code: str | None, hint: str) -> None:
@@ -172,10 +263,13 @@ def masked(phone: str) -> str:
         return mask_phone(re.sub(r"[^0-9]", "", phone))
 
 
-def number_problem(phone: str, config: aliyun_sms.AliyunSmsConfig) -> str | None:
-    """Why ``phone`` cannot receive a code under ``config`` (an English source text, to be
-    translated), or None: the connector's own number rules and ``allowedCountryCodes``."""
-    prepared = prepare_config(config)
+def number_problem(phone: str, site: Site) -> str | None:
+    """Why ``phone`` cannot receive a code from the site's connector (an English source text,
+    to be translated), or None: the connector's own number rules (for MAS, a mainland mobile),
+    and ``allowedCountryCodes``."""
+    if site.connector.is_mas:
+        return _mas_number_problem(phone)
+    prepared = prepare_config(site.config)
     try:
         number = parse_phone(
             phone, strict=bool(prepared.config.get("strictPhoneRegionNumberCheck"))
@@ -185,6 +279,20 @@ def number_problem(phone: str, config: aliyun_sms.AliyunSmsConfig) -> str | None
     try:
         check_country(number, prepared.allowed)
     except aliyun_sms.ConnectorError:
+        return COUNTRY_NOT_SERVED
+    return None
+
+
+def _mas_number_problem(phone: str) -> str | None:
+    """MAS's own rule (``mas.send.mainland_phone``); a mobile elsewhere is a country not
+    served, anything else not a mobile."""
+    try:
+        mainland_phone(phone)
+    except aliyun_sms.ConnectorError:
+        try:
+            parse_phone(phone, strict=True)
+        except aliyun_sms.ConnectorError:
+            return NOT_A_MOBILE
         return COUNTRY_NOT_SERVED
     return None
 
@@ -226,13 +334,22 @@ def outcome_of(error: aliyun_sms.ConnectorError | ConfigProblems) -> Outcome:
     if data.get("retryable"):
         return "retry"
     if error.code is aliyun_sms.ConnectorErrorCode.INVALID_REQUEST_PARAMETERS and (
-        data.get("Code") in _NUMBER_CODES or "`to`" in str(data.get("message", ""))
+        data.get("Code") in _NUMBER_CODES
+        or "`to`" in str(data.get("message", ""))
+        or str(data.get("errorDescription", "")).startswith(_MAS_NUMBER)
     ):
         return "bad_number"
     return "unavailable"
 
 
-_NUMBER_CODES = {"isv.MOBILE_NUMBER_ILLEGAL", "isv.BLACK_KEY_CONTROL_LIMIT"}
+# Aliyun's codes for a number it refuses: SendSms's (isv.), then Dypnsapi's (MAS)
+_NUMBER_CODES = {
+    "isv.MOBILE_NUMBER_ILLEGAL",
+    "isv.BLACK_KEY_CONTROL_LIMIT",
+    "MOBILE_NUMBER_ILLEGAL",
+}
+# how the MAS connector words a number it refuses before sending (``mas.send.mainland_phone``)
+_MAS_NUMBER = "Phone number must be a valid China mainland mobile number"
 
 #: The end user's text (English source) for each failed outcome.
 USER_TEXTS: dict[Outcome, str] = {
@@ -267,12 +384,12 @@ def log_failure(
     )
 
 
-def has_template(config: aliyun_sms.AliyunSmsConfig, usage: str) -> bool:
+def has_template(config: Mapping[str, Any], usage: str) -> bool:
     """Whether the (validated) config names a template for exactly this usage type."""
     return any(t.get("usageType") == usage for t in config.get("templates", []))
 
 
-ConfigSource = Callable[[], aliyun_sms.AliyunSmsConfig]
+SiteSource = Callable[[], Site]
 
 
 class Sent(NamedTuple):
@@ -297,7 +414,7 @@ class Delivery(NamedTuple):
     phone: str
     usage: str
     payload: dict[str, Any]
-    config: ConfigSource
+    site: SiteSource
     code_hint: str | None = None
 
     def _data(self) -> aliyun_sms.SendMessageData:
@@ -312,7 +429,8 @@ class Delivery(NamedTuple):
     def send(self) -> Sent:
         """Send through the blocking API."""
         try:
-            aliyun_sms.send_message(self._data(), self.config())
+            site = self.site()
+            site.connector.send(self._data(), site.config)
         except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
             return self._failed(exc)
         return Sent("sent")
@@ -320,7 +438,8 @@ class Delivery(NamedTuple):
     async def send_async(self) -> Sent:
         """Send through the asyncio API."""
         try:
-            await aliyun_sms.send_message_async(self._data(), self.config())
+            site = self.site()
+            await site.connector.send_async(self._data(), site.config)
         except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
             return self._failed(exc)
         return Sent("sent")
