@@ -21,6 +21,7 @@ from logto_connector_aliyun_sms.contrib._common import (
     SMS_ID,
     ConfigProblems,
     Delivery,
+    config_warnings,
     connector_for,
     load_site,
     masked,
@@ -87,6 +88,16 @@ def test_the_config_is_validated_by_the_named_connector(aliyun_sms_sandbox: Any)
     site = load_site(aliyun_sms_sandbox.mas_config(), MAS_ID)
     assert site.connector.is_mas
     assert "endpoint" in site.config
+
+
+def test_warnings_are_for_valid_configs_only(aliyun_sms_sandbox: Any) -> None:
+    config = aliyun_sms_sandbox.mas_config()
+    config["signName"] = "<your signature>"
+    [(path, message)] = config_warnings(config, MAS_ID)
+    assert path == "ALIYUN_SMS.signName"
+    assert "placeholder" in message
+    del config["accessKeyId"]  # invalid: the errors say it, not the warnings
+    assert config_warnings(config, MAS_ID) == []
 
 
 @pytest.mark.parametrize(

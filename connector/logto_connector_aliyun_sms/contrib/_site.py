@@ -25,7 +25,8 @@ MAS_ID = mas.CONNECTOR_ID
 
 
 class ConfigProblems(Exception):
-    """The ALIYUN_SMS value cannot be used; ``problems`` lists ``(path, message)`` pairs."""
+    """``ALIYUN_SMS`` (or ``ALIYUN_SMS_CONNECTOR``) cannot be used; ``problems`` lists
+    ``(path, message)`` pairs."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
