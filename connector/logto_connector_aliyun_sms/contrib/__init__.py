@@ -11,6 +11,10 @@
   delivery_reported``), ``contrib.flask_receipts`` (``receipts_blueprint``, ``delivery_reported``)
   and ``contrib.aiohttp_receipts`` (``receipt_handler``).
 
+The connector config is ``ALIYUN_SMS`` (Django settings, Flask ``app.config``);
+``ALIYUN_SMS_CONNECTOR`` names the connector by its Logto id: ``aliyun-short-message-service``
+(SendSms, the default) or ``aliyun-short-message-auth-service`` (the ``mas`` connector).
+
 A send that fails where no user can be told raises ``SmsNotSent`` (a ``ConnectorError``). The
 end-user texts are translated from ``locale/`` (zh-Hans, zh-Hant, ja, ko). Nothing here is
 imported by ``import logto_connector_aliyun_sms``.

@@ -1,20 +1,19 @@
 """What the framework adapters share: the config, the code rule, usage types and errors.
 
-Sends through the connector's public API only, so an adapter behaves as any other caller would;
+Sends through the connectors' public API only (``send_message`` of the SendSms connector, or of
+``mas`` when ``ALIYUN_SMS_CONNECTOR`` names it), so an adapter behaves as any other caller would;
 log lines mask numbers with the package's one rule (``redact.mask_phone``, on the parsed number,
 so that one number has one mask however it was typed). The only place in contrib that imports
-the connector's input rules (``phone``, ``guards``, ``prepared``).
+the connectors' input rules (``inputs``, ``config``, ``mas.send``); which connector and its
+config: ``_site``.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
 import logging
-import os
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import logto_connector_aliyun_sms as aliyun_sms
@@ -23,12 +22,39 @@ from ..cli._describe import describe
 from ..config import prepare_config
 from ..inputs.countries import check_country
 from ..inputs.phone import parse_phone
+from ..mas.send import mainland_phone
 from ..redact import mask_phone
+from ._site import (
+    CONNECTOR_SETTING,
+    CONNECTORS,
+    MAS_ID,
+    SETTING,
+    SMS_ID,
+    ConfigProblems,
+    Connector,
+    Site,
+    config_warnings,
+    connector_for,
+    load_config,
+    load_site,
+)
 
 logger = logging.getLogger("logto_connector_aliyun_sms.contrib")
 
-#: The setting (Django) or config key (Flask) that holds the connector config.
-SETTING = "ALIYUN_SMS"
+__all__ = [
+    "CONNECTORS",
+    "CONNECTOR_SETTING",
+    "MAS_ID",
+    "SETTING",
+    "SMS_ID",
+    "ConfigProblems",
+    "Connector",
+    "Site",
+    "config_warnings",
+    "connector_for",
+    "load_config",
+    "load_site",
+]
 
 # What the end user reads (English source texts; contrib/locale holds their translations).
 #: A send that may work a minute later (network trouble, Aliyun busy).
@@ -86,56 +112,6 @@ def usage_type(reason: str) -> str:
     return USAGE_TYPES.get(reason, aliyun_sms.TemplateType.GENERIC.value)
 
 
-class ConfigProblems(Exception):
-    """The ALIYUN_SMS value cannot be used; ``problems`` lists ``(path, message)`` pairs."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
-
-
-_SHAPES = "give the connector config as a dict, JSON text or the path of a JSON file"
-
-
-def _read(value: Any, setting: str) -> tuple[Any, str]:
-    """The raw config from a dict, JSON text or a file path, and the path prefix for errors."""
-    if isinstance(value, Mapping):
-        return dict(value), setting
-    if isinstance(value, (str, os.PathLike)):
-        text = os.fspath(value)
-        if isinstance(text, str) and text.lstrip().startswith("{"):
-            try:
-                return json.loads(text), setting
-            except ValueError as exc:
-                raise ConfigProblems([(setting, f"is not valid JSON ({exc})")]) from None
-        where = f"{setting} ({text})"
-        try:
-            return json.loads(Path(text).read_text(encoding="utf-8")), where
-        except OSError as exc:
-            raise ConfigProblems([(setting, f"cannot read {text}: {exc.strerror}")]) from None
-        except ValueError as exc:
-            raise ConfigProblems([(where, f"is not valid JSON ({exc})")]) from None
-    if value is None:
-        raise ConfigProblems([(setting, f"is not set: {_SHAPES}")])
-    raise ConfigProblems([(setting, f"is a {type(value).__name__}: {_SHAPES}")])
-
-
-def load_config(value: Any, setting: str = SETTING) -> aliyun_sms.AliyunSmsConfig:
-    """The validated connector config from ``value`` (a dict, JSON text or a path).
-
-    Raises ConfigProblems whose pairs name each problem's place, e.g.
-    ``("ALIYUN_SMS.templates[0].templateCode", "is required")``.
-    """
-    raw, where = _read(value, setting)
-    try:
-        return aliyun_sms.validate_config(raw)
-    except aliyun_sms.ConnectorError as exc:
-        errors = (exc.data or {}).get("errors") or [{"path": "", "message": str(exc)}]
-        raise ConfigProblems(
-            [(f"{where}.{e['path']}" if e.get("path") else where, e["message"]) for e in errors]
-        ) from None
-
-
 def check_code(code: str | None, hint: str) -> None:
     """Refuse, before any request, a code Aliyun's verification templates cannot hold."""
     if code is None:
@@ -172,10 +148,13 @@ def masked(phone: str) -> str:
         return mask_phone(re.sub(r"[^0-9]", "", phone))
 
 
-def number_problem(phone: str, config: aliyun_sms.AliyunSmsConfig) -> str | None:
-    """Why ``phone`` cannot receive a code under ``config`` (an English source text, to be
-    translated), or None: the connector's own number rules and ``allowedCountryCodes``."""
-    prepared = prepare_config(config)
+def number_problem(phone: str, site: Site) -> str | None:
+    """Why ``phone`` cannot receive a code from the site's connector (an English source text,
+    to be translated), or None: the connector's own number rules (for MAS, a mainland mobile),
+    and ``allowedCountryCodes``."""
+    if site.connector.is_mas:
+        return _mas_number_problem(phone)
+    prepared = prepare_config(site.config)
     try:
         number = parse_phone(
             phone, strict=bool(prepared.config.get("strictPhoneRegionNumberCheck"))
@@ -185,6 +164,20 @@ def number_problem(phone: str, config: aliyun_sms.AliyunSmsConfig) -> str | None
     try:
         check_country(number, prepared.allowed)
     except aliyun_sms.ConnectorError:
+        return COUNTRY_NOT_SERVED
+    return None
+
+
+def _mas_number_problem(phone: str) -> str | None:
+    """MAS's own rule (``mas.send.mainland_phone``); a mobile elsewhere is a country not
+    served, anything else not a mobile."""
+    try:
+        mainland_phone(phone)
+    except aliyun_sms.ConnectorError:
+        try:
+            parse_phone(phone, strict=True)
+        except aliyun_sms.ConnectorError:
+            return NOT_A_MOBILE
         return COUNTRY_NOT_SERVED
     return None
 
@@ -226,13 +219,22 @@ def outcome_of(error: aliyun_sms.ConnectorError | ConfigProblems) -> Outcome:
     if data.get("retryable"):
         return "retry"
     if error.code is aliyun_sms.ConnectorErrorCode.INVALID_REQUEST_PARAMETERS and (
-        data.get("Code") in _NUMBER_CODES or "`to`" in str(data.get("message", ""))
+        data.get("Code") in _NUMBER_CODES
+        or "`to`" in str(data.get("message", ""))
+        or str(data.get("errorDescription", "")).startswith(_MAS_NUMBER)
     ):
         return "bad_number"
     return "unavailable"
 
 
-_NUMBER_CODES = {"isv.MOBILE_NUMBER_ILLEGAL", "isv.BLACK_KEY_CONTROL_LIMIT"}
+# Aliyun's codes for a number it refuses: SendSms's (isv.), then Dypnsapi's (MAS)
+_NUMBER_CODES = {
+    "isv.MOBILE_NUMBER_ILLEGAL",
+    "isv.BLACK_KEY_CONTROL_LIMIT",
+    "MOBILE_NUMBER_ILLEGAL",
+}
+# how the MAS connector words a number it refuses before sending (``mas.send.mainland_phone``)
+_MAS_NUMBER = "Phone number must be a valid China mainland mobile number"
 
 #: The end user's text (English source) for each failed outcome.
 USER_TEXTS: dict[Outcome, str] = {
@@ -267,12 +269,12 @@ def log_failure(
     )
 
 
-def has_template(config: aliyun_sms.AliyunSmsConfig, usage: str) -> bool:
+def has_template(config: Mapping[str, Any], usage: str) -> bool:
     """Whether the (validated) config names a template for exactly this usage type."""
     return any(t.get("usageType") == usage for t in config.get("templates", []))
 
 
-ConfigSource = Callable[[], aliyun_sms.AliyunSmsConfig]
+SiteSource = Callable[[], Site]
 
 
 class Sent(NamedTuple):
@@ -297,7 +299,7 @@ class Delivery(NamedTuple):
     phone: str
     usage: str
     payload: dict[str, Any]
-    config: ConfigSource
+    site: SiteSource
     code_hint: str | None = None
 
     def _data(self) -> aliyun_sms.SendMessageData:
@@ -312,7 +314,8 @@ class Delivery(NamedTuple):
     def send(self) -> Sent:
         """Send through the blocking API."""
         try:
-            aliyun_sms.send_message(self._data(), self.config())
+            site = self.site()
+            site.connector.send(self._data(), site.config)
         except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
             return self._failed(exc)
         return Sent("sent")
@@ -320,7 +323,8 @@ class Delivery(NamedTuple):
     async def send_async(self) -> Sent:
         """Send through the asyncio API."""
         try:
-            await aliyun_sms.send_message_async(self._data(), self.config())
+            site = self.site()
+            await site.connector.send_async(self._data(), site.config)
         except (aliyun_sms.ConnectorError, ConfigProblems) as exc:
             return self._failed(exc)
         return Sent("sent")

@@ -64,7 +64,8 @@ class SmsRateLimited(RateLimited, ImmediateHttpResponse):  # type: ignore[misc]
 class AliyunSmsAdapterMixin:
     """The SMS hooks of allauth's account adapter, sent through Aliyun SMS.
 
-    The connector config is ``settings.ALIYUN_SMS`` (a dict, JSON text or a path). Phone
+    The connector config is ``settings.ALIYUN_SMS`` (a dict, JSON text or a path), for the
+    connector ``settings.ALIYUN_SMS_CONNECTOR`` names (SendSms by default). Phone
     fields refuse numbers that cannot receive a code (``clean_phone``); a send that fails in a
     request shows one error in the user's language instead of allauth's "code sent"; outside a
     request (a management command, a shell) it raises ``SmsNotSent``.
@@ -149,14 +150,14 @@ class AliyunSmsAdapterMixin:
     def _aliyun_sms_notice(self, phone: str, usage: str) -> None:
         _refuse_on_event_loop()
         try:
-            config = get_config()
+            site = get_config()
         except ConfigProblems:
-            config = None  # reported with the codes, which need the config too
-        if config is None or not has_template(config, usage):
+            site = None  # reported with the codes, which need the config too
+        if site is None or not has_template(site.config, usage):
             logger.debug("allauth: no %s template; no SMS to %s", usage, masked(phone))
             return
         payload = self.aliyun_sms_notice_payload(phone, usage)
-        self._aliyun_sms_tell(Delivery("allauth", phone, usage, payload, lambda: config).send())
+        self._aliyun_sms_tell(Delivery("allauth", phone, usage, payload, lambda: site).send())
 
     def _aliyun_sms_request(self) -> HttpRequest | None:
         return self.request or getattr(context, "request", None)

@@ -1,7 +1,10 @@
 """Flask-Security: ``SECURITY_SMS_SERVICE = "aliyun"`` sends codes through Aliyun SMS.
 
 Call ``init_app(app)`` after ``Security(app, ...)``: it validates ``app.config["ALIYUN_SMS"]``
-(a dict, JSON text or a path) at start-up and registers the sender.
+(a dict, JSON text or a path) at start-up, for the connector ``app.config["ALIYUN_SMS_CONNECTOR"]``
+names by its Logto id (``aliyun-short-message-service``, SendSms, by default, or
+``aliyun-short-message-auth-service``, the Message Authentication Service), and registers the
+sender.
 
 Give ``Security(...)`` the phone check (``phone_util_cls=AliyunSmsPhoneUtil``) and mix
 ``AliyunSmsUserMixin`` into the user model (before ``FsUserMixin``), so that numbers that cannot
@@ -31,17 +34,19 @@ from flask.cli import AppGroup  # noqa: E402
 from flask_security import PhoneUtil, SmsSenderBaseClass, SmsSenderFactory  # noqa: E402
 from flask_security.utils import do_flash, get_message  # noqa: E402
 
-import logto_connector_aliyun_sms as aliyun_sms  # noqa: E402
-
 from ._command import DEFAULT_CODE, EPILOG, HELP, USAGE_TYPES, send_test  # noqa: E402
 from ._common import (  # noqa: E402
+    CONNECTOR_SETTING,
     RATE_LIMITED,
     SETTING,
     USER_TEXTS,
     ConfigProblems,
     Delivery,
+    Site,
     SmsNotSent,
-    load_config,
+    config_warnings,
+    load_site,
+    logger,
     number_problem,
     usage_type,
 )
@@ -81,16 +86,22 @@ _REASONS = {
 
 
 class ConfigError(ValueError):
-    """``app.config["ALIYUN_SMS"]`` cannot be used; the message lists each problem's path."""
+    """``app.config["ALIYUN_SMS"]`` (or ``ALIYUN_SMS_CONNECTOR``) cannot be used; the message
+    lists each problem's path."""
 
 
 def init_app(app: Flask) -> None:
-    """Validate the config and make ``"aliyun"`` the SMS service (raises ``ConfigError``)."""
+    """Validate the config and make ``"aliyun"`` the SMS service (raises ``ConfigError``);
+    what the connector's ``check_config`` warns about is logged."""
     try:
         app.extensions[_EXTENSION] = _load(app)
     except ConfigProblems as exc:
         lines = "\n".join(f"  {path}: {message}" for path, message in exc.problems)
         raise ConfigError(f"the Aliyun SMS config is not usable:\n{lines}") from None
+    for path, message in config_warnings(
+        app.config.get(SETTING), app.config.get(CONNECTOR_SETTING)
+    ):
+        logger.warning("flask_security: %s: %s (Aliyun will refuse such sends)", path, message)
     service = app.config.get("SECURITY_SMS_SERVICE")
     if service in (None, "Dummy"):  # unset (Flask-Security's default is "Dummy")
         app.config["SECURITY_SMS_SERVICE"] = SERVICE
@@ -106,8 +117,8 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(cli)
 
 
-def _load(app: Flask) -> aliyun_sms.AliyunSmsConfig:
-    return load_config(app.config.get(SETTING))
+def _load(app: Flask) -> Site:
+    return load_site(app.config.get(SETTING), app.config.get(CONNECTOR_SETTING))
 
 
 def code_from_text(text: str) -> str | None:
@@ -214,9 +225,9 @@ class AliyunSmsPhoneUtil(PhoneUtil):
         return None if problem is None else user_text(problem)
 
 
-def _config() -> aliyun_sms.AliyunSmsConfig:
-    config: aliyun_sms.AliyunSmsConfig | None = current_app.extensions.get(_EXTENSION)
-    return config if config is not None else _load(current_app)
+def _config() -> Site:
+    site: Site | None = current_app.extensions.get(_EXTENSION)
+    return site if site is not None else _load(current_app)
 
 
 SmsSenderFactory.senders[SERVICE] = AliyunSmsSender
@@ -236,6 +247,7 @@ cli = AppGroup("aliyun-sms", help="Aliyun SMS: test the app's ALIYUN_SMS config.
 )
 @click.option("--code", default=DEFAULT_CODE, show_default=True, help="the code")
 def _send_command(to: str, usage: str, code: str) -> None:
-    code_ = send_test(current_app.config.get(SETTING), to, usage, code)
+    config = current_app.config
+    code_ = send_test(config.get(SETTING), to, usage, code, config.get(CONNECTOR_SETTING))
     if code_:
         sys.exit(code_)

@@ -80,3 +80,6 @@ ACCOUNT_RATE_LIMITS = False  # so that Aliyun's flow control is what a resend me
 # django-two-factor-auth: SMS devices through Aliyun SMS
 TWO_FACTOR_SMS_GATEWAY = "logto_connector_aliyun_sms.contrib.two_factor.Gateway"
 PHONENUMBER_DEFAULT_REGION = "CN"
+
+# the connector, by its Logto id (ALIYUN_SMS holds its config, set per test)
+ALIYUN_SMS_CONNECTOR = "aliyun-short-message-service"  # or "aliyun-short-message-auth-service"

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include(two_factor_patterns)),
     path("accounts/", include("allauth.urls")),
     path("home/", home, name="home"),
+    # optional: Aliyun's delivery receipts (delivery.md), with ALIYUN_SMS_RECEIPT_TOKEN set
     path("aliyun-sms/receipts/", include("logto_connector_aliyun_sms.contrib.django.urls")),
 ]

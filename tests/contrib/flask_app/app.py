@@ -32,7 +32,7 @@ def pick_language() -> str:
     return LANGUAGES[request.accept_languages.best_match(list(LANGUAGES), "en")]
 
 
-def create_app(aliyun_sms_config: Any) -> Flask:
+def create_app(aliyun_sms_config: Any, connector: str = "aliyun-short-message-service") -> Flask:
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY="tests-only-not-secret",
@@ -47,6 +47,7 @@ def create_app(aliyun_sms_config: Any) -> Flask:
         SECURITY_UNIFIED_SIGNIN=True,
         SECURITY_US_ENABLED_METHODS=["password", "sms"],
         ALIYUN_SMS=aliyun_sms_config,
+        ALIYUN_SMS_CONNECTOR=connector,  # or "aliyun-short-message-auth-service" (MAS)
     )
     db.init_app(app)
     Babel(app, locale_selector=pick_language)  # optional: the texts in the user's language

@@ -1,8 +1,10 @@
 """System checks: the connector config and the code formats, at start-up (``manage.py check``).
 
-IDs: ``aliyun_sms.E001`` a config problem (one per problem, with its path),
-``aliyun_sms.E002`` allauth's phone code format, ``aliyun_sms.E003`` two-factor's token digits,
-``aliyun_sms.W001`` the two-factor gateway without ``RequestMiddleware``.
+IDs: ``aliyun_sms.E001`` a config problem (one per problem, with its path; an unknown
+``ALIYUN_SMS_CONNECTOR`` too), ``aliyun_sms.E002`` allauth's phone code format,
+``aliyun_sms.E003`` two-factor's token digits, ``aliyun_sms.W001`` the two-factor gateway without
+``RequestMiddleware``, ``aliyun_sms.W002`` what the connector's ``check_config`` warns about
+(a valid config that Aliyun would refuse).
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from .._common import CODE_MAX, CODE_MIN, SETTING, ConfigProblems
+from .._common import (
+    CODE_MAX,
+    CODE_MIN,
+    CONNECTOR_SETTING,
+    SETTING,
+    ConfigProblems,
+    config_warnings,
+)
 from .settings import get_config
 
 ALLAUTH_HINT = (
@@ -27,19 +36,32 @@ _GATEWAY = "logto_connector_aliyun_sms.contrib.two_factor.Gateway"
 
 
 def check_config(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """One error per problem in ``settings.ALIYUN_SMS``, each naming its path."""
+    """One error per problem in ``settings.ALIYUN_SMS`` (or ``ALIYUN_SMS_CONNECTOR``), each
+    naming its path; one warning per warning of the connector's ``check_config``."""
     try:
         get_config()
     except ConfigProblems as exc:
         return [
             checks.Error(
                 f"{path}: {message}",
-                hint=f"fix settings.{SETTING} (the Aliyun SMS connector config)",
+                hint=(
+                    f"set settings.{CONNECTOR_SETTING} to a connector's Logto id"
+                    if path == CONNECTOR_SETTING
+                    else f"fix settings.{SETTING} (the Aliyun SMS connector config)"
+                ),
                 id="aliyun_sms.E001",
             )
             for path, message in exc.problems
         ]
-    return []
+    value = getattr(settings, SETTING, None)
+    name = getattr(settings, CONNECTOR_SETTING, None)
+    return [
+        checks.Warning(f"{path}: {message}", hint=_WARNING_HINT, id="aliyun_sms.W002")
+        for path, message in config_warnings(value, name)
+    ]
+
+
+_WARNING_HINT = f"Logto accepts this {SETTING} value, but Aliyun will refuse the sends it makes"
 
 
 def allauth_code_problem(code_format: dict[str, Any]) -> str | None:

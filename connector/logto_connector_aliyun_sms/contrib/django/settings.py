@@ -1,4 +1,5 @@
-"""``settings.ALIYUN_SMS`` read once and validated; re-read when the setting changes."""
+"""``settings.ALIYUN_SMS`` (and ``ALIYUN_SMS_CONNECTOR``) read once and validated; re-read when
+either setting changes."""
 
 from __future__ import annotations
 
@@ -7,22 +8,22 @@ from typing import Any
 
 from django.conf import settings
 
-import logto_connector_aliyun_sms as aliyun_sms
-
-from .._common import SETTING, load_config
+from .._common import CONNECTOR_SETTING, SETTING, Site, load_site
 
 _lock = threading.Lock()
-_cached: tuple[Any, aliyun_sms.AliyunSmsConfig] | None = None
+_cached: tuple[Any, Any, Site] | None = None
 
 
-def get_config() -> aliyun_sms.AliyunSmsConfig:
-    """The validated connector config (raises ``ConfigProblems`` naming each bad place)."""
+def get_config() -> Site:
+    """The connector ``ALIYUN_SMS_CONNECTOR`` names (SendSms by default) with its validated
+    config (raises ``ConfigProblems`` naming each bad place)."""
     global _cached
     value = getattr(settings, SETTING, None)
+    name = getattr(settings, CONNECTOR_SETTING, None)
     cached = _cached
-    if cached is not None and cached[0] is value:
-        return cached[1]
-    config = load_config(value)
+    if cached is not None and cached[0] is value and cached[1] == name:
+        return cached[2]
+    site = load_site(value, name)
     with _lock:
-        _cached = (value, config)
-    return config
+        _cached = (value, name, site)
+    return site

@@ -1,5 +1,6 @@
 """``python manage.py aliyun_sms_send --to PHONE [--type TYPE]``: one test SMS with the
-project's ``settings.ALIYUN_SMS``; exit codes as ``aliyun-sms send``'s."""
+project's ``settings.ALIYUN_SMS``, through the connector ``settings.ALIYUN_SMS_CONNECTOR`` names;
+exit codes as ``aliyun-sms send``'s."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ...._command import DEFAULT_CODE, EPILOG, HELP, USAGE_TYPES, send_test
-from ...._common import SETTING
+from ...._common import CONNECTOR_SETTING, SETTING
 
 
 class Command(BaseCommand):
@@ -41,7 +42,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         """Send; exit with the CLI's exit code when it failed."""
         code = send_test(
-            getattr(settings, SETTING, None), options["to"], options["type"], options["code"]
+            getattr(settings, SETTING, None),
+            options["to"],
+            options["type"],
+            options["code"],
+            getattr(settings, CONNECTOR_SETTING, None),
         )
         if code:
             sys.exit(code)
