@@ -219,9 +219,7 @@ def outcome_of(error: aliyun_sms.ConnectorError | ConfigProblems) -> Outcome:
     if data.get("retryable"):
         return "retry"
     if error.code is aliyun_sms.ConnectorErrorCode.INVALID_REQUEST_PARAMETERS and (
-        data.get("Code") in _NUMBER_CODES
-        or "`to`" in str(data.get("message", ""))
-        or str(data.get("errorDescription", "")).startswith(_MAS_NUMBER)
+        data.get("Code") in _NUMBER_CODES or data.get("field") == "to"
     ):
         return "bad_number"
     return "unavailable"
@@ -233,8 +231,6 @@ _NUMBER_CODES = {
     "isv.BLACK_KEY_CONTROL_LIMIT",
     "MOBILE_NUMBER_ILLEGAL",
 }
-# how the MAS connector words a number it refuses before sending (``mas.send.mainland_phone``)
-_MAS_NUMBER = "Phone number must be a valid China mainland mobile number"
 
 #: The end user's text (English source) for each failed outcome.
 USER_TEXTS: dict[Outcome, str] = {

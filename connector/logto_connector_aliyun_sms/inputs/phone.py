@@ -47,7 +47,11 @@ class PhoneNumber(NamedTuple):
 def _reject(reason: str) -> ConnectorError:
     return ConnectorError(
         ConnectorErrorCode.INVALID_REQUEST_PARAMETERS,
-        {"message": f"`to` is not a single phone number: {reason}", "retryable": False},
+        {
+            "message": f"`to` is not a single phone number: {reason}",
+            "field": "to",
+            "retryable": False,
+        },
     )
 
 
@@ -124,7 +128,7 @@ def _parse(to: object, strict: bool) -> PhoneNumber:
     if not isinstance(to, str):
         raise ConnectorError(
             ConnectorErrorCode.INVALID_REQUEST_PARAMETERS,
-            {"message": "`to` must be a phone number string", "retryable": False},
+            {"message": "`to` must be a phone number string", "field": "to", "retryable": False},
         )
     compact = _compact(to)
     if (_MAINLAND_STRICT if strict else _MAINLAND).fullmatch(compact):

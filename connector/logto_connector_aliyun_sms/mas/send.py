@@ -64,6 +64,7 @@ def mainland_phone(to: Any) -> PhoneNumber:
             error.code,
             {
                 "errorDescription": _NOT_MAINLAND,
+                "field": "to",
                 "message": f"{_NOT_MAINLAND} {reason}".strip(),
                 "retryable": False,
             },
@@ -73,6 +74,7 @@ def mainland_phone(to: Any) -> PhoneNumber:
             ConnectorErrorCode.INVALID_REQUEST_PARAMETERS,
             {
                 "errorDescription": _NOT_MAINLAND,
+                "field": "to",
                 "message": f"{_NOT_MAINLAND} The Message Authentication Service sends to "
                 "mainland China numbers only; use the SendSms connector for the others.",
                 "retryable": False,
