@@ -1,5 +1,5 @@
 """The relay's aiohttp application: one route per platform, ``/healthz``, ``/readyz``,
-``/metrics``, and the delivery receipts route once the delivery package is merged.
+``/metrics``, and ``/v1/receipts`` for Aliyun's delivery receipts (``"receipts"`` in the config).
 
 ``create_app(config)`` builds it; ``app_from_env()`` reads the config named by
 ``ALIYUN_SMS_RELAY_CONFIG``, for gunicorn's aiohttp worker::
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import inspect
 import json
 import logging
 import os
@@ -53,6 +52,8 @@ PLATFORMS: dict[str, ModuleType] = {
 """Route name -> the module that reads its platform's request and writes its answers."""
 
 RECEIPTS_PATH = "/v1/receipts"
+RECEIPTS_MAX_BODY = 1 << 20
+"""The largest receipts push read (Aliyun's batches: a few hundred receipts at most)."""
 BODY_TIMEOUT_S = 10.0
 READY_TIMEOUT_S = 1.0
 
@@ -236,27 +237,64 @@ def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) 
     return handle
 
 
-def _receipts_handler(config: RelayConfig, metrics: RelayMetrics) -> Handler | None:
-    """HOOK (the delivery issue): ``POST``/``GET`` ``/v1/receipts`` for Aliyun's delivery
-    receipts, enabled when ``logto_connector_aliyun_sms.DeliveryReceiver`` exists and the config
-    has ``"receipts": {"token": ...}``. Written against its published API
-    (``DeliveryReceiver(token=..., store=None).handle(method, query, body) -> (status, json)``);
-    tested once the delivery branch is merged."""
-    import logto_connector_aliyun_sms as package
+async def _read_receipts(request: web.Request, timeout_s: float) -> bytes:
+    """A push's body, up to ``RECEIPTS_MAX_BODY`` (Aliyun's batches outgrow ``maxBodyBytes``)."""
+    if request.content_length is not None and request.content_length > RECEIPTS_MAX_BODY:
+        raise Refusal(413, "too_large", "the body is too large")
 
-    receiver_class = getattr(package, "DeliveryReceiver", None)
-    if receiver_class is None or config.receipts is None:
+    async def read_all() -> bytes:
+        chunks, size = [], 0
+        async for chunk in request.content.iter_chunked(1 << 16):
+            size += len(chunk)
+            if size > RECEIPTS_MAX_BODY:
+                raise Refusal(413, "too_large", "the body is too large")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    try:
+        return await asyncio.wait_for(read_all(), timeout_s)
+    except asyncio.TimeoutError:
+        raise Refusal(408, "timeout", "the body arrived too slowly") from None
+
+
+def _receipts_handler(state: RelayState) -> Handler | None:
+    """``GET``/``POST`` ``/v1/receipts?token=...``: Aliyun's delivery receipts, answered by a
+    ``DeliveryReceiver`` (the token checked, each distinct report to the ``on_delivery``
+    callbacks once, de-duplicated in the limits' store); None when the config has no
+    ``receipts``."""
+    if state.config.receipts is None:
         return None
-    receiver = receiver_class(token=config.receipts.get("token"))
+    from ..delivery import DeliveryReceiver, DeliveryReport
+
+    metrics = state.metrics
+
+    def handled(report: DeliveryReport) -> None:
+        metrics.receipts.labels(report["status"]).inc()
+
+    receiver = DeliveryReceiver(state.config.receipts["token"], on_handled=handled)
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        answer = receiver.handle(request.method, dict(request.query), body)
-        status, payload = await answer if inspect.isawaitable(answer) else answer
-        metrics.receipts.labels(str(status)).inc()
-        return web.json_response(payload, status=status)
+        _note().outcome = "receipts"
+        try:
+            body = (
+                b""
+                if request.method in ("GET", "HEAD")
+                else await _read_receipts(request, state.body_timeout_s)
+            )
+        except Refusal as refusal:
+            metrics.receipt_requests.labels(str(refusal.status)).inc()
+            response = web.json_response({"code": 1, "msg": refusal.message}, status=refusal.status)
+            response.force_close()
+            return response
+        status, payload = await receiver.handle_async(request.method, request.query_string, body)
+        metrics.receipt_requests.labels(str(status)).inc()
+        return web.json_response(payload, status=status, dumps=_dumps)
 
     return handle
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 @web.middleware
@@ -314,7 +352,7 @@ def create_app(
     app[STATE] = state
     for name, route in config.routes.items():
         app.router.add_post(route.path, _route_handler(route, PLATFORMS[name], state))
-    receipts = _receipts_handler(config, state.metrics)
+    receipts = _receipts_handler(state)
     if receipts is not None:
         app.router.add_route("*", RECEIPTS_PATH, receipts)
     app.router.add_get("/healthz", _healthz)
