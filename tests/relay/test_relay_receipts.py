@@ -71,7 +71,8 @@ def test_receipts_of_relayed_sends_fire_once_each(
     delivered = _send(receipts_relay, "logto", "+8613800138001", "135790").json()["BizId"]
     _send(receipts_relay, "kratos", "+8613800138002", "246802")
     assert sb.wait_for_reports()
-    assert len(sb.pushes) >= 2 and all(p["ok"] for p in sb.pushes)
+    assert len(sb.pushes) >= 2
+    assert all(p["ok"] for p in sb.pushes)
     pushed = sum(p["receipts"] for p in sb.pushes)
     assert pushed == 4  # two receipts, each pushed twice
     by_phone = {e["phone"]: e for e in events}
@@ -104,7 +105,8 @@ def test_a_failing_callback_gets_the_report_again_on_aliyuns_retry(
     assert sb.wait_for_reports()
     assert [p["ok"] for p in sb.pushes] == [False, True]
     assert [p["status"] for p in sb.pushes] == [500, 200]
-    assert len(calls) == 2 and calls[0] == calls[1]
+    assert len(calls) == 2
+    assert calls[0] == calls[1]
     assert _metric(receipts_relay, "aliyun_sms_relay_receipts_total", status="delivered") == 1
     requests_metric = "aliyun_sms_relay_receipt_requests_total"
     assert _metric(receipts_relay, requests_metric, code="500") == 1
@@ -132,7 +134,8 @@ def test_the_token_guards_the_route(receipts_relay: Any, events: list[DeliveryRe
     check = requests.get(f"{url}?token={TOKEN}", timeout=10)
     assert (check.status_code, check.json()) == (200, {"code": 0, "msg": "成功"})
     malformed = post(f"{url}?token={TOKEN}", [{"phone_number": "13800138004"}])
-    assert malformed.status_code == 400 and malformed.json()["code"] != 0
+    assert malformed.status_code == 400
+    assert malformed.json()["code"] != 0
     assert events == []
     accepted = post(f"{url}?token={TOKEN}", [receipt])
     assert (accepted.status_code, accepted.json()) == (200, {"code": 0, "msg": "接收成功"})
@@ -169,7 +172,8 @@ def test_a_push_beyond_max_body_bytes_is_read_up_to_a_megabyte(
     assert post(url, body).status_code == 200
     assert len(events) == 400
     too_large = post(url, b"[" + b" " * (1 << 20) + b"]")
-    assert too_large.status_code == 413 and too_large.json()["code"] != 0
+    assert too_large.status_code == 413
+    assert too_large.json()["code"] != 0
 
 
 def test_no_receipts_key_no_route(start_relay: Any) -> None:

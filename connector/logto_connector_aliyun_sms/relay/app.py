@@ -368,9 +368,7 @@ async def _startup(app: web.Application) -> None:
     if state.claims is None:
         state.claims = claims_from_limits()
     if state.config_problem is None:
-        from ..send import warm_up
-
-        await asyncio.get_running_loop().run_in_executor(None, warm_up)
+        await asyncio.get_running_loop().run_in_executor(None, state.connector.warm_up)
 
 
 async def _cleanup(app: web.Application) -> None:
