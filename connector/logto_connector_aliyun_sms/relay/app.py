@@ -37,6 +37,7 @@ from .config import ENV_CONFIG, RelayConfig, RelayConfigError, RouteConfig, load
 from .connectors import Connector, connector_for
 from .idempotency import ClaimStore, Once, claims_from_limits, delivery_key, key_for
 from .metrics import RelayMetrics
+from .receipts import RECEIPTS_PATH, receipts_handler
 from .shapes import Refusal, refusal_for, usage_type
 
 logger = logging.getLogger("logto_connector_aliyun_sms.relay")
@@ -51,9 +52,6 @@ PLATFORMS: dict[str, ModuleType] = {
 }
 """Route name -> the module that reads its platform's request and writes its answers."""
 
-RECEIPTS_PATH = "/v1/receipts"
-RECEIPTS_MAX_BODY = 1 << 20
-"""The largest receipts push read (Aliyun's batches: a few hundred receipts at most)."""
 BODY_TIMEOUT_S = 10.0
 READY_TIMEOUT_S = 1.0
 
@@ -237,66 +235,6 @@ def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) 
     return handle
 
 
-async def _read_receipts(request: web.Request, timeout_s: float) -> bytes:
-    """A push's body, up to ``RECEIPTS_MAX_BODY`` (Aliyun's batches outgrow ``maxBodyBytes``)."""
-    if request.content_length is not None and request.content_length > RECEIPTS_MAX_BODY:
-        raise Refusal(413, "too_large", "the body is too large")
-
-    async def read_all() -> bytes:
-        chunks, size = [], 0
-        async for chunk in request.content.iter_chunked(1 << 16):
-            size += len(chunk)
-            if size > RECEIPTS_MAX_BODY:
-                raise Refusal(413, "too_large", "the body is too large")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    try:
-        return await asyncio.wait_for(read_all(), timeout_s)
-    except asyncio.TimeoutError:
-        raise Refusal(408, "timeout", "the body arrived too slowly") from None
-
-
-def _receipts_handler(state: RelayState) -> Handler | None:
-    """``GET``/``POST`` ``/v1/receipts?token=...``: Aliyun's delivery receipts, answered by a
-    ``DeliveryReceiver`` (the token checked, each distinct report to the ``on_delivery``
-    callbacks once, de-duplicated in the limits' store); None when the config has no
-    ``receipts``."""
-    if state.config.receipts is None:
-        return None
-    from ..delivery import DeliveryReceiver, DeliveryReport
-
-    metrics = state.metrics
-
-    def handled(report: DeliveryReport) -> None:
-        metrics.receipts.labels(report["status"]).inc()
-
-    receiver = DeliveryReceiver(state.config.receipts["token"], on_handled=handled)
-
-    async def handle(request: web.Request) -> web.StreamResponse:
-        _note().outcome = "receipts"
-        try:
-            body = (
-                b""
-                if request.method in ("GET", "HEAD")
-                else await _read_receipts(request, state.body_timeout_s)
-            )
-        except Refusal as refusal:
-            metrics.receipt_requests.labels(str(refusal.status)).inc()
-            response = web.json_response({"code": 1, "msg": refusal.message}, status=refusal.status)
-            response.force_close()
-            return response
-        status, payload = await receiver.handle_async(request.method, request.query_string, body)
-        metrics.receipt_requests.labels(str(status)).inc()
-        return web.json_response(payload, status=status, dumps=_dumps)
-
-    return handle
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 @web.middleware
 async def _access_log(request: web.Request, handler: Handler) -> web.StreamResponse:
     """One line per request: address, method, path, status, masked number, outcome, time."""
@@ -352,9 +290,9 @@ def create_app(
     app[STATE] = state
     for name, route in config.routes.items():
         app.router.add_post(route.path, _route_handler(route, PLATFORMS[name], state))
-    receipts = _receipts_handler(state)
-    if receipts is not None:
-        app.router.add_route("*", RECEIPTS_PATH, receipts)
+    if config.receipts is not None:
+        handler = receipts_handler(config.receipts["token"], state.metrics, body_timeout_s)
+        app.router.add_route("*", RECEIPTS_PATH, handler)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
