@@ -199,3 +199,42 @@ def test_the_token_from_the_environment_is_a_secret(monkeypatch: pytest.MonkeyPa
     with pytest.raises(RelayConfigError, match="16 characters at least") as caught:
         parse_relay_config(raw)
     assert "too-short" not in str(caught.value)
+
+
+def test_a_slow_or_endless_push_is_cut_off(start_relay: Any, events: list[DeliveryReport]) -> None:
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    relay = start_relay(receipts={"token": TOKEN}, app={"body_timeout_s": 0.5})
+    parts = urlsplit(relay.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(
+            f"POST /v1/receipts?token={TOKEN} HTTP/1.1\r\nHost: relay\r\n".encode()
+            + b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n[{"
+        )
+        started = time.monotonic()
+        answer = conn.recv(4096)
+        assert time.monotonic() - started < 5
+    assert answer.startswith(b"HTTP/1.1 408")
+    assert b"too slowly" in answer
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the size is known only when read
+        yield b"["
+        for _ in range(20):
+            yield b" " * 65536
+
+    try:
+        chunked = requests.post(
+            f"{relay.url}/v1/receipts?token={TOKEN}",
+            data=chunks(),
+            headers={"Content-Type": "application/json"},
+            timeout=30,
+        )
+        assert chunked.status_code == 413
+    except requests.ConnectionError:  # the relay answered and closed while the client sent
+        pass
+    assert events == []
+    count = "aliyun_sms_relay_receipt_requests_total"
+    assert _metric(relay, count, code="408") == 1
+    assert _metric(relay, count, code="413") == 1
