@@ -375,16 +375,24 @@ class SandboxState:
         )
 
     def send_sms_verify_code(self, account: Account, params: Params) -> Answer:
-        """Dypnsapi SendSmsVerifyCode (the rules in ``mas``), into the same outbox."""
+        """Dypnsapi SendSmsVerifyCode (the rules in ``mas``), into the same outbox; its
+        receipt is pushed as a SendSms one is (same shape; one report URL in the sandbox)."""
+        number = params.get("PhoneNumber") or ""
+        now = self.clock.time()
         answer, sent = self.mas.send_sms_verify_code(
             account,
             params,
-            self.clock.time(),
+            now,
             lambda: f"{next(self._biz_ids)}^0",
-            self.delivery,
+            self.delivery_by_number.get(phones.number_key(number), self.delivery),
         )
         if sent is not None:
-            self.messages.append(sent.message, sent.size)
+            message = sent.message
+            if message.status != WAITING:
+                message.reported_at = now + self.report_delay_s
+            self.messages.append(message, sent.size)
+            if self.report_url:
+                self.reports.add(message)
         return answer
 
     def query_send_details(self, account: Account, params: Params) -> Answer:

@@ -203,3 +203,37 @@ def test_a_seed_names_the_gift_signatures() -> None:
     with pytest.raises(ValueError, match="giftSignatures"):
         load_seed({"giftSignatures": "甲验证码"})
     assert MasService(seed.gift_signatures).gift_signatures == ["甲验证码"]
+
+
+def test_mas_messages_push_receipts_too(sb: Sandbox) -> None:
+    """Aliyun pushes MAS receipts in SmsReport's shape (to the URL set in the MAS console; the
+    sandbox has one report URL for both products)."""
+    from receipt_sink import ReceiptSink
+
+    with ReceiptSink() as sink:
+        sb.set_reports(sink.url)
+        sb.set_delivery("failed", "MOBILE_IN_BLACK", phone="+8613812345679")
+        delivered = _send(sb, out_id="mas-1")["Model"]["BizId"]
+        failed = _send(sb, phone_number="13812345679")["Model"]["BizId"]
+        assert sb.wait_for_reports()
+        by_biz = {r["biz_id"]: r for r in sink.receipts()}
+    assert set(by_biz) == {delivered, failed}
+    assert by_biz[delivered]["success"] is True
+    assert by_biz[delivered]["err_code"] == "DELIVERED"
+    assert by_biz[delivered]["out_id"] == "mas-1"
+    assert by_biz[delivered]["phone_number"] == "13812345678"
+    assert by_biz[failed]["success"] is False
+    assert by_biz[failed]["err_code"] == "MOBILE_IN_BLACK"
+    statuses = {m["BizId"]: m["SendStatus"] for m in sb.messages}
+    assert statuses == {delivered: 3, failed: 2}
+
+
+def test_a_waiting_mas_message_pushes_nothing(sb: Sandbox) -> None:
+    from receipt_sink import ReceiptSink
+
+    with ReceiptSink() as sink:
+        sb.set_reports(sink.url)
+        sb.set_delivery("waiting")
+        _send(sb)
+        assert sb.wait_for_reports()
+        assert sink.receipts() == []

@@ -93,6 +93,7 @@ def test_status_with_no_messages_and_a_past_day(
         ["--date", "2000-01-01"],
         ["--biz-id", "a b"],
         ["--to", "not a phone"],
+        ["--lang", "xx-YY"],
     ],
 )
 def test_status_usage_errors(
@@ -121,6 +122,57 @@ def test_status_failures(
     assert code == EXIT_INVALID_CONFIG
     code, out, err = run(capsys, "status", "--config", path)
     assert code == EXIT_USAGE
+
+
+@pytest.mark.parametrize(
+    ("tag", "meaning", "advice"),
+    [
+        ("ja", "番号が使われていません", "。利用者への案内：番号を確認するか"),
+        ("ja-JP", "番号が使われていません", "利用者への案内："),
+        ("zh-Hans", "号码已停机", "。告知用户：请核对号码"),
+        ("zh-CN", "号码已停机", "告知用户："),
+        ("en", "out of service", "; tell the user: check the number"),
+    ],
+)
+def test_status_speaks_the_cli_languages(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    aliyun_sms_sandbox: Any,
+    tag: str,
+    meaning: str,
+    advice: str,
+) -> None:
+    sb = aliyun_sms_sandbox
+    sb.set_delivery("failed", "MOBILE_NOT_ON_SERVICE")
+    aliyun_sms.send_message(
+        {"to": PHONE, "type": "SignIn", "payload": {"code": "975310"}}, sb.connector_config()
+    )
+    path = config_file(sb, tmp_path)
+    code, out, err = run(capsys, "status", "--config", path, "--to", PHONE, "--lang", tag)
+    assert code == 0, err
+    assert meaning in out
+    assert advice in out
+    code, out, err = run(capsys, "--json", "status", "--config", path, "--to", PHONE, "--lang", tag)
+    assert code == 0, err
+    [report] = json.loads(out)["reports"]
+    assert meaning in report["meaning"]
+    assert report["errorCode"] == "MOBILE_NOT_ON_SERVICE"
+
+
+def test_every_receipt_code_has_its_translations() -> None:
+    from logto_connector_aliyun_sms.delivery.codes import RECEIPT_CODES, TRANSLATIONS, explain
+    from logto_connector_aliyun_sms.texts import HINT_LANGUAGES
+
+    assert set(TRANSLATIONS) == set(HINT_LANGUAGES) - {"en"}
+    for language, table in TRANSLATIONS.items():
+        assert set(table) == set(RECEIPT_CODES), language
+        for code, meaning in table.items():
+            assert meaning.meaning
+            assert meaning.tell_the_user
+            assert meaning != RECEIPT_CODES[code], (language, code)
+            assert explain(code, language) == meaning
+    assert explain("DELIVERED", "ko") == RECEIPT_CODES["DELIVERED"]
+    assert explain("NOT_A_CODE", "ja") is None
 
 
 def test_status_has_help() -> None:

@@ -110,3 +110,44 @@ def test_without_the_relay_extra_it_says_what_to_install(
     err = capsys.readouterr().err
     assert "pip install 'logto-connector-aliyun-sms[relay]'" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_serve_a_mas_relay_with_receipts(aliyun_sms_sandbox: Any, tmp_path: Path) -> None:
+    """``aliyun-sms serve`` with the MAS connector and the receipts route: a Logto send reaches
+    the outbox through Dypnsapi, and the sandbox's receipt of it is counted by the relay."""
+    token = "serve-receipts-token-0123456789"
+    raw = relay_config(
+        aliyun_sms_sandbox.mas_config(),
+        connectorId="aliyun-short-message-auth-service",
+        receipts={"token": "env:RELAY_TEST_RECEIPTS_TOKEN"},
+    )
+    path = write(tmp_path, raw)
+    env = {"RELAY_TEST_RECEIPTS_TOKEN": token}
+    with RelayProcess(path, env=env) as relay:
+        aliyun_sms_sandbox.set_reports(f"{relay.url}/v1/receipts?token={token}")
+        body, headers = platform_request("logto", "+8613900139010", "990011")
+        answer = post(f"{relay.url}/v1/logto", body, headers)
+        assert answer.status_code == 200, answer.text
+        assert aliyun_sms_sandbox.wait_for_reports()
+        metrics = requests.get(f"{relay.url}/metrics", timeout=10).text
+        code, log = relay.stop()
+    assert code == 0
+    [message] = aliyun_sms_sandbox.messages
+    assert message["Product"] == "Dypnsapi"
+    assert answer.json()["BizId"] == message["BizId"]
+    assert [p["ok"] for p in aliyun_sms_sandbox.pushes] == [True]
+    assert 'aliyun_sms_relay_receipts_total{status="delivered"} 1.0' in metrics
+    assert "/v1/receipts" in log
+    assert token not in log + metrics
+
+
+def test_a_short_receipts_token_is_a_relay_config_error(
+    aliyun_sms_sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = relay_config(aliyun_sms_sandbox.connector_config(), receipts={"token": "short-1"})
+    path = write(tmp_path, raw)
+    assert main(["serve", str(path), "--port", "0"]) == 3
+    err = capsys.readouterr().err
+    assert "invalid_relay_config: receipts.token must be a secret of 16 characters" in err
+    assert "short-1" not in err
+    assert "Traceback" not in err

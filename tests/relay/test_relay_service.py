@@ -225,3 +225,19 @@ def test_metrics_add_up_every_worker_in_multiprocess_mode(
         'aliyun_sms_relay_sends_total{connector="aliyun-short-message-service",outcome="sent",'
         'route="kratos"} 2.0' in text
     )
+
+
+def test_a_relay_thread_closes_the_connectors_http_session(aliyun_sms_sandbox: Any) -> None:
+    """Stopping a RelayThread closes the pooled aiohttp session its sends opened (no
+    "Unclosed client session" when its loop is gone)."""
+    from logto_connector_aliyun_sms._sdk import aio_transport
+    from logto_connector_aliyun_sms.relay import RelayThread
+    from logto_connector_aliyun_sms.relay.idempotency import MemoryClaims
+
+    before = aio_transport.open_sessions()
+    config = parse_relay_config(relay_config(aliyun_sms_sandbox.connector_config()))
+    with RelayThread(config, claims=MemoryClaims()) as relay:
+        body, headers = platform_request("kratos", TO, "864213")
+        assert post(f"{relay.url}/v1/kratos", body, headers).status_code == 200
+        assert aio_transport.open_sessions() == before + 1
+    assert aio_transport.open_sessions() == before

@@ -137,6 +137,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     def ready(url: str) -> None:
         routes = [f"/v1/{name}" for name in config.routes]
+        if config.receipts is not None:
+            routes.append("/v1/receipts")
         if out.as_json:
             print(json.dumps({"url": url, "routes": routes}), flush=True)
             return
@@ -144,6 +146,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
         for name, route in config.routes.items():
             kind = getattr(route.auth, "kind", "OPEN, no credentials")
             out.text(f"  {url}/v1/{name}  ({kind})")
+        if config.receipts is not None:  # the token stays out of the output
+            out.text(f"  {url}/v1/receipts?token=...  (Aliyun's delivery receipts)")
         out.text("  /healthz /readyz /metrics; Ctrl-C stops (requests in flight finish first).")
 
     log_to_stderr()

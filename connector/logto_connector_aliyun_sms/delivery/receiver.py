@@ -98,10 +98,18 @@ class DeliveryReceiver:
     (16 characters at least; compared in constant time). ``store``: where the ids of reports
     already handled are kept for 48 hours (None: the send limits' store, so memory by default
     and Redis when ``ALIYUN_SMS_LIMITS_URL`` names it, shared by every worker). Each distinct
-    report goes to the ``on_delivery`` callbacks once.
+    report goes to the ``on_delivery`` callbacks once. ``on_handled``: called with each distinct
+    report once its callbacks succeeded (the host's own bookkeeping, e.g. a metric); what it
+    raises is logged, never answered.
     """
 
-    def __init__(self, token: str, store: Any = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        store: Any = None,
+        *,
+        on_handled: Callable[[DeliveryReport], None] | None = None,
+    ) -> None:
         if not isinstance(token, str) or len(token) < MIN_TOKEN_LENGTH:
             raise ValueError(
                 f"token must be a secret string of {MIN_TOKEN_LENGTH} characters at least "
@@ -109,6 +117,7 @@ class DeliveryReceiver:
             )
         self._digest = _digest(token)  # the token itself is not kept
         self._store = store
+        self._on_handled = on_handled
 
     def __repr__(self) -> str:
         return "DeliveryReceiver(token=***)"
@@ -154,6 +163,7 @@ class DeliveryReceiver:
                 _quietly(dedupe.release, report["id"])
                 continue
             _quietly(dedupe.done, report["id"])
+            self._handled(report)
         return self._answer(len(checked), failed)
 
     async def handle_async(self, method: str, query: Query, body: bytes | str | None) -> Answer:
@@ -177,7 +187,16 @@ class DeliveryReceiver:
                 await _quietly_async(dedupe.release_async, report["id"])
                 continue
             await _quietly_async(dedupe.done_async, report["id"])
+            self._handled(report)
         return self._answer(len(checked), failed)
+
+    def _handled(self, report: DeliveryReport) -> None:
+        if self._on_handled is None:
+            return
+        try:
+            self._on_handled(report)
+        except Exception as exc:
+            logger.warning("DeliveryReceiver's on_handled failed (%s)", type(exc).__name__)
 
     @staticmethod
     def _log_failure(report: DeliveryReport) -> None:

@@ -1,5 +1,5 @@
 """The relay's aiohttp application: one route per platform, ``/healthz``, ``/readyz``,
-``/metrics``, and the delivery receipts route once the delivery package is merged.
+``/metrics``, and ``/v1/receipts`` for Aliyun's delivery receipts (``"receipts"`` in the config).
 
 ``create_app(config)`` builds it; ``app_from_env()`` reads the config named by
 ``ALIYUN_SMS_RELAY_CONFIG``, for gunicorn's aiohttp worker::
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import inspect
 import json
 import logging
 import os
@@ -38,6 +37,7 @@ from .config import ENV_CONFIG, RelayConfig, RelayConfigError, RouteConfig, load
 from .connectors import Connector, connector_for
 from .idempotency import ClaimStore, Once, claims_from_limits, delivery_key, key_for
 from .metrics import RelayMetrics
+from .receipts import RECEIPTS_PATH, receipts_handler
 from .shapes import Refusal, refusal_for, usage_type
 
 logger = logging.getLogger("logto_connector_aliyun_sms.relay")
@@ -52,7 +52,6 @@ PLATFORMS: dict[str, ModuleType] = {
 }
 """Route name -> the module that reads its platform's request and writes its answers."""
 
-RECEIPTS_PATH = "/v1/receipts"
 BODY_TIMEOUT_S = 10.0
 READY_TIMEOUT_S = 1.0
 
@@ -236,29 +235,6 @@ def _route_handler(route: RouteConfig, platform: ModuleType, state: RelayState) 
     return handle
 
 
-def _receipts_handler(config: RelayConfig, metrics: RelayMetrics) -> Handler | None:
-    """HOOK (the delivery issue): ``POST``/``GET`` ``/v1/receipts`` for Aliyun's delivery
-    receipts, enabled when ``logto_connector_aliyun_sms.DeliveryReceiver`` exists and the config
-    has ``"receipts": {"token": ...}``. Written against its published API
-    (``DeliveryReceiver(token=..., store=None).handle(method, query, body) -> (status, json)``);
-    tested once the delivery branch is merged."""
-    import logto_connector_aliyun_sms as package
-
-    receiver_class = getattr(package, "DeliveryReceiver", None)
-    if receiver_class is None or config.receipts is None:
-        return None
-    receiver = receiver_class(token=config.receipts.get("token"))
-
-    async def handle(request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        answer = receiver.handle(request.method, dict(request.query), body)
-        status, payload = await answer if inspect.isawaitable(answer) else answer
-        metrics.receipts.labels(str(status)).inc()
-        return web.json_response(payload, status=status)
-
-    return handle
-
-
 @web.middleware
 async def _access_log(request: web.Request, handler: Handler) -> web.StreamResponse:
     """One line per request: address, method, path, status, masked number, outcome, time."""
@@ -314,9 +290,9 @@ def create_app(
     app[STATE] = state
     for name, route in config.routes.items():
         app.router.add_post(route.path, _route_handler(route, PLATFORMS[name], state))
-    receipts = _receipts_handler(config, state.metrics)
-    if receipts is not None:
-        app.router.add_route("*", RECEIPTS_PATH, receipts)
+    if config.receipts is not None:
+        handler = receipts_handler(config.receipts["token"], state.metrics, body_timeout_s)
+        app.router.add_route("*", RECEIPTS_PATH, handler)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
@@ -330,9 +306,7 @@ async def _startup(app: web.Application) -> None:
     if state.claims is None:
         state.claims = claims_from_limits()
     if state.config_problem is None:
-        from ..send import warm_up
-
-        await asyncio.get_running_loop().run_in_executor(None, warm_up)
+        await asyncio.get_running_loop().run_in_executor(None, state.connector.warm_up)
 
 
 async def _cleanup(app: web.Application) -> None:

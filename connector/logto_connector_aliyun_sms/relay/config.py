@@ -7,6 +7,7 @@
      "trustedProxies": ["10.0.0.0/8"],              # optional: whose X-Forwarded-For is believed
      "codeLifetimeSeconds": 600,                    # optional: how long a code is sent once only
      "maxBodyBytes": 65536,                         # optional
+     "receipts": {"token": "env:RECEIPTS_TOKEN"},   # optional: Aliyun's delivery receipts
      "routes": {
        "logto":     {"authorization": "Bearer ..."},
        "authentik": {"bearer": "..."} or {"basic": {"username": "...", "password": "..."}},
@@ -18,7 +19,9 @@ Every route also takes ``usageTypes`` (the platform's message type -> Logto's us
 the platform's own table; ``"*"`` for the rest) and ``codeLifetimeSeconds``. A route that is
 absent is disabled; a route with no credentials (``{}``) is open, which ``serve`` allows on
 loopback with ``--insecure`` only. Any secret (every string in ``routes``, and the connector's
-``accessKeyId`` / ``accessKeySecret``) may be written ``"env:NAME"``: read from the environment.
+``accessKeyId`` / ``accessKeySecret``, the receipts token) may be written ``"env:NAME"``: read
+from the environment. ``receipts`` opens ``/v1/receipts?token=...`` for Aliyun's delivery
+receipts; its token is a secret of ``MIN_RECEIPTS_TOKEN`` characters at least.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ PLATFORMS = ("logto", "authentik", "zitadel", "supabase", "kratos")
 USAGE_TYPES = frozenset(t.value for t in TemplateType)
 _ENV_PREFIX = "env:"
 _CREDENTIAL_KEYS = ("accessKeyId", "accessKeySecret")
+MIN_RECEIPTS_TOKEN = 16
+"""The shortest receipts token accepted (``DeliveryReceiver``'s own minimum)."""
 
 
 class RelayConfigError(ValueError):
@@ -74,6 +79,7 @@ class RelayConfig:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     max_body_bytes: int = DEFAULT_MAX_BODY
     receipts: Mapping[str, Any] | None = field(default=None, repr=False)
+    """``{"token": ...}`` (resolved from ``env:``) when the receipts route is on, else None."""
 
     def open_routes(self) -> list[str]:
         """The routes that accept requests without credentials."""
@@ -85,6 +91,8 @@ class RelayConfig:
         for route in self.routes.values():
             if route.auth is not None:
                 found += route.auth.secrets()
+        if self.receipts is not None:
+            found.append(str(self.receipts.get("token") or ""))
         return [s for s in found if s]
 
 
@@ -225,6 +233,24 @@ def _proxies(value: Any) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network,
     return tuple(networks)
 
 
+def _receipts(value: Any) -> dict[str, str] | None:
+    """``{"token": ...}`` checked (the token resolved from ``env:``), or None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise RelayConfigError('receipts must be an object {"token": ...}')
+    unknown = set(value) - {"token"}
+    if unknown:
+        raise RelayConfigError(f"receipts: unknown key {sorted(unknown)[0]!r} (allowed: token)")
+    token = _text(_env(value, "receipts"), "token", "receipts")
+    if len(token) < MIN_RECEIPTS_TOKEN:
+        raise RelayConfigError(
+            f"receipts.token must be a secret of {MIN_RECEIPTS_TOKEN} characters at least "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    return {"token": token}
+
+
 _TOP_KEYS = {
     "connector",
     "connectorId",
@@ -262,9 +288,6 @@ def parse_relay_config(raw: Any, base: Path | None = None) -> RelayConfig:
     max_body = raw.get("maxBodyBytes", DEFAULT_MAX_BODY)
     if isinstance(max_body, bool) or not isinstance(max_body, int) or not 1024 <= max_body <= 2**20:
         raise RelayConfigError("maxBodyBytes must be a whole number from 1024 to 1048576")
-    receipts = raw.get("receipts")
-    if receipts is not None and not isinstance(receipts, dict):
-        raise RelayConfigError("receipts must be an object")
     return RelayConfig(
         connector=_connector(raw["connector"], base),
         connector_id=connector_id,
@@ -275,7 +298,7 @@ def parse_relay_config(raw: Any, base: Path | None = None) -> RelayConfig:
         },
         trusted_proxies=_proxies(raw.get("trustedProxies")),
         max_body_bytes=max_body,
-        receipts=_env(receipts, "receipts") if receipts is not None else None,
+        receipts=_receipts(raw.get("receipts")),
     )
 
 

@@ -35,15 +35,14 @@ def parse(body: Any) -> Parsed:
 
 
 def accepted(outcome: Outcome) -> web.Response:
-    """200 with Aliyun's identifiers (or ``{"duplicate": true}``)."""
+    """200 with Aliyun's identifiers (or ``{"duplicate": true}``); the MAS connector's
+    ``BizId`` is in its ``Model``."""
     if outcome.fresh and outcome.result is not None:
         result = outcome.result
+        model = result.get("Model")
+        biz_id = result.get("BizId") or (model.get("BizId") if isinstance(model, dict) else None)
         return web.json_response(
-            {
-                "Code": result.get("Code"),
-                "RequestId": result.get("RequestId"),
-                "BizId": result.get("BizId"),
-            }
+            {"Code": result.get("Code"), "RequestId": result.get("RequestId"), "BizId": biz_id}
         )
     return web.json_response({"Code": "OK", "duplicate": True, "state": outcome.state})
 

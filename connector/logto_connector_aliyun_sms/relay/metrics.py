@@ -4,7 +4,10 @@
   ``replay``, ``refused`` (bad input), ``limited``, ``failed``, ``maybe_sent``, ``unauthorized``;
 - ``aliyun_sms_relay_send_seconds{route, connector}``: the send's time, as a histogram;
 - ``aliyun_sms_relay_limit_refusals_total{route, limit}``: refusals by the send limits;
-- ``aliyun_sms_relay_receipts_total{status}``: delivery receipts (the receipts route).
+- ``aliyun_sms_relay_receipts_total{status}``: distinct delivery reports handled on
+  ``/v1/receipts`` (their ``on_delivery`` callbacks done), by ``delivered`` / ``failed``;
+- ``aliyun_sms_relay_receipt_requests_total{code}``: requests to ``/v1/receipts`` by the HTTP
+  status answered (200; 403 a wrong token; 400 a body not Aliyun's; 500 a callback failed...).
 
 With several worker processes, set ``PROMETHEUS_MULTIPROC_DIR`` (prometheus-client's
 multiprocess mode): ``/metrics`` then adds up every worker's figures.
@@ -51,8 +54,14 @@ class RelayMetrics:
         )
         self.receipts = Counter(
             "aliyun_sms_relay_receipts",
-            "Delivery receipts received, by HTTP status answered",
+            "Distinct delivery reports handled, by delivery status",
             ["status"],
+            registry=self.registry,
+        )
+        self.receipt_requests = Counter(
+            "aliyun_sms_relay_receipt_requests",
+            "Requests to the receipts route, by HTTP status answered",
+            ["code"],
             registry=self.registry,
         )
 

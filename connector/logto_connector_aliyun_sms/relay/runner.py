@@ -111,7 +111,10 @@ class RelayThread:
         self._thread = threading.Thread(target=self._run, name="aliyun-sms-relay", daemon=True)
 
     def _run(self) -> None:
-        self._loop.run_until_complete(self._main())
+        try:
+            self._loop.run_until_complete(self._main())
+        finally:  # the connector's pooled HTTP session closes with the loop's async generators
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
 
     async def _main(self) -> None:
         self._stop = asyncio.Event()
