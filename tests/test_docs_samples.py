@@ -235,6 +235,37 @@ def test_the_runner_reports_a_failing_sample(tmp_path: Path) -> None:
     assert "AssertionError" in result.stderr
 
 
+_ANY_SEND_TO = re.compile(
+    r"(?:aliyun-sms send|aliyun_sms_send)\b[^`]{0,200}?--to\s+"
+    r"(?P<to>'[^']*'|\"[^\"]*\"|<[^>]*>|[^\s`]+)"
+)
+
+
+def strangers_anywhere(text: str) -> list[str]:
+    """Numbers any send command of a page sends to (a block run or not, or inline code, the
+    management commands of the framework adapters too) that are no placeholder."""
+    flat = re.sub(r"\s*\n\s*", " ", text)
+    found = [m["to"].strip("'\"") for m in _ANY_SEND_TO.finditer(flat)]
+    # a synopsis names the option's value (PHONE); prose may write <your phone>
+    return [to for to in found if to not in OWN_PHONES and to != "PHONE" and to[:1] != "<"]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=_page_id)
+def test_no_page_sends_to_a_stranger(page: Path) -> None:
+    """A reader runs every send sample with a real config: the number is theirs, a placeholder."""
+    assert strangers_anywhere(page.read_text("utf-8")) == []
+
+
+def test_the_page_wide_check_sees_commands_a_block_runner_skips() -> None:
+    inline = "test SMS: `python manage.py aliyun_sms_send --to +8613800138000\n--type SignIn`"
+    assert strangers_anywhere(inline) == ["+8613800138000"]
+    flask = "flask --app myapp aliyun-sms send --to '+86 1XX XXXX XXXX' --type MfaVerification"
+    assert strangers_anywhere(flask) == []
+    assert strangers_anywhere("`aliyun-sms send --connector mas --to YOUR_NUMBER`") == [
+        "YOUR_NUMBER"
+    ]
+
+
 def test_a_send_to_a_real_looking_number_is_caught() -> None:
     assert strangers("aliyun-sms send --config config.json --to 13800000000\n") == ["13800000000"]
     assert strangers("aliyun-sms send --config c.json --to '+852 6123 4567' --type SignIn") == [

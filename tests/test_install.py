@@ -28,13 +28,24 @@ EXAMPLE = re.compile(r"^```python\n(.*?)^```", re.M | re.S)
 TIMEOUT = 600
 
 
-def install_blocks() -> list[Block]:
-    """The README's shell blocks that this test runs (their not-run marker names this file)."""
+def _marked_readme_blocks() -> list[Block]:
     return [
         block
         for block in blocks_of(README)
         if block.lang == "sh" and block.not_run and "tests/test_install.py" in block.not_run
     ]
+
+
+def install_blocks() -> list[Block]:
+    """The README's shell blocks that this test runs (their not-run marker names this file)."""
+    return [block for block in _marked_readme_blocks() if "resolves" not in str(block.not_run)]
+
+
+def extras_block() -> Block:
+    """The README's block of extras, one ``pip install '.[extra]'`` line each."""
+    found = [block for block in _marked_readme_blocks() if "resolves" in str(block.not_run)]
+    assert len(found) == 1, [block.where for block in found]
+    return found[0]
 
 
 def pip_lines(block: Block) -> list[str]:
@@ -166,7 +177,8 @@ def test_docs_install_lines_are_the_readmes() -> None:
     """A docs block marked as run by this file holds only install lines the README's blocks have."""
     from _docblocks import pages
 
-    readme = {line for block in install_blocks() for line in pip_lines(block)}
+    blocks = [*install_blocks(), extras_block()]
+    readme = {line for block in blocks for line in pip_lines(block)}
     marked = [
         block
         for page in pages()
@@ -174,8 +186,76 @@ def test_docs_install_lines_are_the_readmes() -> None:
         for block in blocks_of(page)
         if block.not_run and "tests/test_install.py" in block.not_run
     ]
-    assert len(marked) >= 6, [block.where for block in marked]  # sandbox.md and integration.md
+    # sandbox.md, integration.md, the framework pages, many-workers.md and relay.md
+    assert len(marked) >= 21, [block.where for block in marked]
     for block in marked:
         lines = pip_lines(block)
         assert lines, block.where
         assert set(lines) <= readme, f"{block.where}: {set(lines) - readme}"
+
+
+# --- the extras (redis, django, flask, relay) --------------------------------------------------
+
+_PROJECT_EXTRA = re.compile(r"""^'?\.\[(?P<extras>[a-z,]+)\]'?$""")
+
+
+def readme_extras() -> dict[str, str]:
+    """extra -> its README line, checked to be ``pip install '.[extra]'``."""
+    found = {}
+    for line in pip_lines(extras_block()):
+        match = _PROJECT_EXTRA.match(line.removeprefix("pip install").strip())
+        assert match, f"not a from-the-clone extra line: {line!r}"
+        found[match["extras"]] = line
+    return found
+
+
+def test_the_readme_names_every_extra_users_install() -> None:
+    """One README line per extra of the connector, but the sandbox's and the project's own."""
+    from importlib.metadata import metadata
+
+    provided = metadata("logto-connector-aliyun-sms").get_all("Provides-Extra") or []
+    extras = set(provided) - {"sandbox", "test", "dev", "docs"}
+    assert extras >= {"redis", "django", "flask", "relay"}
+    assert set(readme_extras()) == extras
+
+
+@pytest.mark.parametrize("extra", ["redis", "django", "flask", "relay"])
+def test_each_readme_extra_resolves_from_the_clone(extra: str, tmp_path: Path) -> None:
+    """The README's line, run from the clone's root as a dry run in this environment (which holds
+    the extras already: nothing is downloaded but the build backend, from pip's cache)."""
+    line = readme_extras()[extra]
+    command = line.replace("pip install", f"'{sys.executable}' -m pip install --dry-run", 1)
+    report = tmp_path / "report.json"
+    done = _sh(f"{command} --report '{report}' --quiet", ROOT, dict(os.environ))
+    assert done.returncode == 0, f"{line}\n{done.stderr[-3000:]}"
+    import json
+
+    installs = json.loads(report.read_text("utf-8"))["install"]
+    project = [i for i in installs if i["metadata"]["name"] == "logto-connector-aliyun-sms"]
+    assert len(project) == 1, installs
+    assert project[0]["requested_extras"] == [extra]
+    # the extra exists in the clone's metadata and names what the README says it brings
+    requires = project[0]["metadata"]["requires_dist"]
+    assert any(re.search(rf"""extra == ['"]{extra}['"]""", r) for r in requires), requires
+
+
+_INDEX_FORM = re.compile(r"pip install [^`\n]*logto-connector-aliyun-sms\[")
+_CLONE_EXTRA = re.compile(r"""pip install [^`\n]*'\.\[(?P<extras>[a-z,]+)\]'""")
+
+
+def test_docs_install_the_extras_as_the_readme_does() -> None:
+    """No page but the README and sandbox.md gives the index form (it fails until the connector is
+    on an index); every ``'.[...]'`` names extras the README installs."""
+    from _docblocks import pages
+
+    known = set(readme_extras()) | {"sandbox"}
+    wrong = []
+    for page in pages():
+        for number, line in enumerate(page.read_text("utf-8").splitlines(), 1):
+            where = f"{page.relative_to(ROOT)}:{number}"
+            if _INDEX_FORM.search(line) and page != README and page.name != "sandbox.md":
+                wrong.append(f"{where}: the index form {line.strip()!r}")
+            for match in _CLONE_EXTRA.finditer(line):
+                if not set(match["extras"].split(",")) <= known:
+                    wrong.append(f"{where}: unknown extra in {line.strip()!r}")
+    assert wrong == []

@@ -89,7 +89,10 @@ def test_the_check_flags_a_banned_word_only_in_prose(tmp_path: Path) -> None:
 
 # --- the terms issue 25 fixed stay fixed ------------------------------------------------------
 
-FORM_TEXTS = DOCS.parent / "connector" / "logto_connector_aliyun_sms" / "texts" / "form_texts.json"
+PACKAGE = DOCS.parent / "connector" / "logto_connector_aliyun_sms"
+FORM_TEXTS = PACKAGE / "texts" / "form_texts.json"
+# every file of texts shown to users: the form, the console's page, the MAS connector's warnings
+TEXT_FILES = (FORM_TEXTS, PACKAGE / "console" / "ui_texts.json", PACKAGE / "mas" / "texts.json")
 SCHEMA = DOCS.parent / "schema" / "aliyun-sms-connector.schema.json"
 
 
@@ -157,7 +160,8 @@ def _form_texts_in(lang: str) -> list[str]:
             for value in node:
                 walk(value)
 
-    walk(json.loads(FORM_TEXTS.read_text("utf-8")))
+    for path in TEXT_FILES:
+        walk(json.loads(path.read_text("utf-8")))
     return found
 
 
@@ -172,3 +176,23 @@ def test_form_texts_use_the_local_terms(lang: str, words: tuple[str, ...]) -> No
     texts = _form_texts_in(lang)
     assert len(texts) > 20
     assert [text for text in texts if any(word in text for word in words)] == []
+
+
+def test_the_turkish_description_describes() -> None:
+    """A connector's description says what it does ("gönderir"), it gives no order ("gönderin")."""
+    import json
+
+    description = json.loads(FORM_TEXTS.read_text("utf-8"))["connector"]["description"]["tr-TR"]
+    assert description.rstrip(".").endswith("gönderir")
+    assert not re.search(r"\w(?:in|ın|un|ün)\.$", description)
+
+
+def test_the_test_number_hint_says_what_aliyun_says_today() -> None:
+    """Aliyun ended test signatures (marked 测); its test page binds up to 5 test numbers."""
+    from logto_connector_aliyun_sms.texts.hints import HINTS
+
+    for lang, text in HINTS["test_number"].items():
+        gone = ("test signature", "marked 测", "テスト用の署名", "「测」", "测试签名", "“测”")
+        assert not [word for word in gone if word in text], lang
+        assert "快速学习与测试" in text, lang
+        assert "5" in text, lang

@@ -73,6 +73,24 @@ def test_status_prints_each_report_masked(
     assert PHONE not in out
 
 
+def test_status_explains_aliyuns_own_spelling_of_the_terminal_code(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, aliyun_sms_sandbox: Any
+) -> None:
+    """Aliyun's receipt table spells it MOBLLE_TERMINAL_ERROR: explained like the other spelling."""
+    from logto_connector_aliyun_sms.delivery.codes import explain
+
+    assert explain("MOBLLE_TERMINAL_ERROR") == explain("MOBILE_TERMINAL_ERROR") is not None
+    sb = aliyun_sms_sandbox
+    config = sb.connector_config()
+    sb.set_delivery("failed", "MOBLLE_TERMINAL_ERROR")
+    aliyun_sms.send_message({"to": PHONE, "type": "SignIn", "payload": {"code": "975310"}}, config)
+    sb.clock.advance(120)
+    code, out, err = run(capsys, "status", "--config", config_file(sb, tmp_path), "--to", PHONE)
+    assert code == 0, err
+    assert "MOBLLE_TERMINAL_ERROR" in out
+    assert "SMS storage or SIM full" in out
+
+
 def test_status_with_no_messages_and_a_past_day(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, aliyun_sms_sandbox: Any
 ) -> None:

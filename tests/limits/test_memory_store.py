@@ -121,3 +121,25 @@ def test_release_takes_back_one_send_of_a_full_window() -> None:
     store.release([check], "d")
     assert len(store) == 0
     assert store.hit([check], "e", 2_000) is None
+
+
+def test_a_redis_url_without_the_redis_package_says_what_works_from_a_clone() -> None:
+    """The hint gives the README's command (`pip install '.[redis]'`), not the index form that
+    fails while the connector is on no index."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['redis'] = None\n"
+        "from logto_connector_aliyun_sms.limits import store_from_url\n"
+        "from logto_connector_aliyun_sms import ConnectorError\n"
+        "try:\n"
+        "    store_from_url('redis://127.0.0.1:1/0')\n"
+        "except ConnectorError as error:\n"
+        "    print(error.data['message'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert "pip install '.[redis]'" in done.stdout
+    assert "logto-connector-aliyun-sms[redis]" not in done.stdout

@@ -9,6 +9,7 @@ or template code (never works), or a bad value of one of this connector's own op
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ CASES_FILE = Path(__file__).with_name("config_cases.json")
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text("utf-8"))
 CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text("utf-8"))
 VALIDATOR = Draft202012Validator(SCHEMA)
+TEXT = re.compile(SCHEMA["$defs"]["text"]["pattern"])
 OWN_KEYS = {
     "endpoint",
     "connectTimeout",
@@ -65,7 +67,48 @@ def test_cases_differ_from_logto_only_on_purpose() -> None:
         empty = [k for k in ("accessKeyId", "accessKeySecret", "signName") if config.get(k) == ""]
         empty_code = any(t.get("templateCode") == "" for t in config["templates"])
         own = OWN_KEYS & set(config)
-        assert empty or empty_code or own, case["name"]
+        assert empty or empty_code or own or _bad_text(config), case["name"]
+
+
+def _bad_text(config: Any) -> bool:
+    """A text value with a control character or a lone surrogate (refused as the SendSms
+    connector refuses it: it would reach a header, the signature or Aliyun's parameters)."""
+    if not isinstance(config, dict):
+        return False
+    texts = [config.get(k) for k in ("accessKeyId", "accessKeySecret", "signName")]
+    templates = config.get("templates")
+    for template in templates if isinstance(templates, list) else []:
+        if isinstance(template, dict):
+            texts += [template.get("usageType"), template.get("templateCode")]
+    return any(isinstance(t, str) and not TEXT.fullmatch(t) for t in texts)
+
+
+def test_every_text_value_refuses_what_the_sendsms_schema_refuses() -> None:
+    """The same $defs/text as the SendSms schema, on every free-text value of the config."""
+    first = json.loads((ROOT / "schema" / "aliyun-sms-connector.schema.json").read_text("utf-8"))
+    assert SCHEMA["$defs"]["text"] == first["$defs"]["text"]
+    template = SCHEMA["$defs"]["template"]["properties"]
+    for node in (
+        *(SCHEMA["properties"][k] for k in ("accessKeyId", "accessKeySecret", "signName")),
+        template["usageType"],
+        template["templateCode"],
+    ):
+        assert node["$ref"] == "#/$defs/text", node["title"]
+    named = {case["name"] for case in CASES if _bad_text(case["config"]) if not case["valid"]}
+    assert len(named) >= 8, named
+
+
+def test_a_control_character_is_named_without_its_value() -> None:
+    config = json.loads(json.dumps(CASES[0]["config"]))
+    config["signName"] = "速通互联验证码\n"
+    config["accessKeySecret"] = "secret\ud800"
+    with pytest.raises(ConnectorError) as caught:
+        mas.validate_config(config)
+    assert caught.value.data is not None
+    errors = caught.value.data["errors"]
+    assert [e["path"] for e in errors] == ["accessKeySecret", "signName"]
+    assert all("control characters" in e["message"] for e in errors)
+    assert "secret" not in json.dumps(caught.value.data).replace("accessKeySecret", "")
 
 
 @pytest.mark.parametrize("case", _params())

@@ -7,7 +7,11 @@ from types import ModuleType
 
 from ._output import UsageError
 
-INSTALL_HINT = "pip install 'logto-connector-aliyun-sms[sandbox]'"
+# neither distribution is on an index yet: the commands that work (the README's Install)
+INSTALL_HINT = (
+    "pip install ./sandbox '.[sandbox]' at the root of a clone of the repository, "
+    "or the wheel dist/logto_aliyun_sms_sandbox-*.whl that `make dist` builds"
+)
 
 
 def sandbox_module(name: str, command: str) -> ModuleType:
@@ -18,5 +22,5 @@ def sandbox_module(name: str, command: str) -> ModuleType:
         raise UsageError(
             "the sandbox is not installed",
             command,
-            hint=f"install the `sandbox` extra: {INSTALL_HINT}",
+            hint=f"install the sandbox: {INSTALL_HINT}",
         ) from None

@@ -21,7 +21,11 @@ from ._output import (
 )
 
 NAME = "serve"
-INSTALL_HINT = "pip install 'logto-connector-aliyun-sms[relay]'"
+# the connector is on no index yet: the command that works from a clone (the README's Install)
+INSTALL_HINT = (
+    "pip install '.[relay]' at the root of a clone of the repository "
+    "(the extra adds prometheus-client)"
+)
 SUMMARY = "relay SMS requests of authentik, Zitadel, Supabase, Kratos and Logto to Aliyun"
 DESCRIPTION = (
     "Serve the relay: /v1/logto (Logto's HTTP SMS connector), /v1/authentik (authentik's "

@@ -103,7 +103,8 @@ def require(module: str, extra: str) -> None:
     except ImportError as exc:
         raise ImportError(
             f"{module} is not installed; install it with "
-            f"pip install 'logto-connector-aliyun-sms[{extra}]'"
+            f"pip install '.[{extra}]' at the root of a clone of the repository "
+            "(the README's Install)"
         ) from exc
 
 

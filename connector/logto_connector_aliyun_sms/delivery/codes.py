@@ -13,14 +13,20 @@ class CodeMeaning(NamedTuple):
     tell_the_user: str
 
 
+_TERMINAL = CodeMeaning(
+    "the handset could not take the message (SMS storage or SIM full, an unsupported device)",
+    "free some SMS storage, then ask for a new code",
+)
+
 RECEIPT_CODES: dict[str, CodeMeaning] = {
     "DELIVERED": CodeMeaning(
         "the handset acknowledged the message",
         "the SMS arrived: look in the SMS inbox, including blocked or spam folders",
     ),
     "MOBILE_NOT_ON_SERVICE": CodeMeaning(
-        "the number is out of service (suspended, unpaid or cancelled)",
-        "check the number, or use another one",
+        "the number is out of service (suspended, unassigned, switched off or out of coverage)",
+        "check the number; if the phone was off or out of coverage, ask for a new code once it "
+        "is back",
     ),
     "MOBILE_IN_BLACK": CodeMeaning(
         "the number is on the carrier's or Aliyun's block list (often after unsubscribing "
@@ -36,16 +42,15 @@ RECEIPT_CODES: dict[str, CodeMeaning] = {
         "nothing the user can do: complete the signature's registration in Aliyun's console",
     ),
     "MOBILE_ACCOUNT_ABNORMAL": CodeMeaning(
-        "the subscriber's account is abnormal (arrears, frozen)",
+        "the subscriber's account is abnormal (arrears, or the number moved to another carrier)",
         "ask the user to check their phone plan, or use another number",
     ),
-    "MOBILE_TERMINAL_ERROR": CodeMeaning(
-        "the handset could not take the message (off, out of coverage, memory full)",
-        "turn the phone on, get coverage, free some SMS storage, then ask for a new code",
-    ),
+    "MOBLLE_TERMINAL_ERROR": _TERMINAL,  # Aliyun's own spelling, in its receipt code table
+    "MOBILE_TERMINAL_ERROR": _TERMINAL,
     "USER_REJECT": CodeMeaning(
-        "the user's phone or carrier refused the message (an SMS blocker, a spam filter)",
-        "check SMS blocking or spam-filter settings, then ask for a new code",
+        "the line refused the message (the user unsubscribed from this sender, or the service "
+        "is not enabled on the line)",
+        "check unsubscriptions and SMS blocking on the line, then ask for a new code",
     ),
     "INVALID_NUMBER": CodeMeaning(
         "the number does not exist or is not a mobile number",

@@ -191,7 +191,7 @@ def store_from_url(url: str) -> Store:
         except ImportError:
             raise _setup_error(
                 f"{ENV_URL} names Redis, but the redis package is not installed: "
-                "pip install 'logto-connector-aliyun-sms[redis]'"
+                "pip install '.[redis]' at the root of a clone of the repository"
             ) from None
         return RedisStore(url)
     raise _setup_error(

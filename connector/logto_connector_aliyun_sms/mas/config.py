@@ -1,8 +1,10 @@
 """The MAS connector's config: ``validate_config`` and ``check_config`` on its own schema.
 
 The same verdicts as Logto's ``aliyunSmsMasConfigGuard`` on every config Logto accepts, except
-values that can never work (an empty key, signature or template code); the optional keys of the
-SendSms connector that apply here (``endpoint``, timeouts, limits) work the same way.
+values that can never work (an empty key, signature or template code; a control character or a
+lone surrogate in a text value, refused by the schema's ``$defs/text`` as the SendSms schema
+refuses it); the optional keys of the SendSms connector that apply here (``endpoint``, timeouts,
+limits) work the same way.
 """
 
 from __future__ import annotations

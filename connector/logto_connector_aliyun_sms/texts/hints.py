@@ -134,15 +134,14 @@ HINTS: dict[str, dict[str, str]] = {
         "并检查 strictPhoneRegionNumberCheck。",
     },
     "test_number": {
-        "en": "A test signature or template (marked 测 in the console) sends only to the test "
-        "numbers bound on the console's 快速学习与测试 page (at most 5, mainland only). Bind "
-        "the number there, or use your own approved signature and template.",
-        "ja": "テスト用の署名・テンプレート（コンソールで「测」と表示）は、コンソールの "
-        "快速学习与测试 ページで登録したテスト用番号（最大 5 件、中国本土のみ）にしか送信でき"
-        "ません。そのページで番号を登録するか、審査済みの自社の署名とテンプレートを使います。",
-        "zh-CN": "测试签名和模板（控制台中带“测”标记）只能发送到在控制台快速学习与测试页面绑定的"
-        "测试手机号码（最多 5 个，仅限中国大陆）。请在该页面绑定号码，或使用自己审核通过的"
-        "签名和模板。",
+        "en": "Aliyun sends test messages only to the numbers bound as test numbers on the "
+        "console's 快速学习与测试 page (绑定测试手机号码; at most 5 per account, mainland only). "
+        "Bind the number there, or send the test to a number already bound.",
+        "ja": "Aliyun はテスト送信を、コンソールの 快速学习与测试 ページでテスト用に登録した番号"
+        "（绑定测试手机号码。1 アカウントにつき最大 5 件、中国本土の番号のみ）にしか送りません。"
+        "そのページで番号を登録するか、登録済みの番号に送ってください。",
+        "zh-CN": "阿里云只向在控制台快速学习与测试页面绑定的测试手机号码发送测试短信（每个账号最多 "
+        "5 个，仅限中国大陆号码）。请在该页面单击绑定测试手机号码，或改发到已绑定的号码。",
     },
     "product": {
         "en": "SMS is not activated for this account. Activate it in the console.",
