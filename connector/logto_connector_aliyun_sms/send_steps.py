@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from . import limits
@@ -46,26 +45,41 @@ Out = TypeVar("Out", bound=Planned)
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
 class Steps(Generic[Out, R]):
-    """What one kind of send does its own way."""
+    """What one kind of send does its own way (a plain class: dataclasses cost an import).
 
-    plan: Callable[[Any, Any], Out]
-    """``(data, config)`` -> the planned message; raises ConnectorError before sending."""
-    refused: Callable[[ConnectorError, str | None], ConnectorError]
-    """Log a refusal before any request (with the masked number when known)."""
-    method: str
-    """The SDK client's call (``send_sms``, ``send_sms_verify_code``)."""
-    request: Callable[[Out], Any]
-    """The SDK request model for a planned message."""
-    result: Callable[[Any], R]
-    """Aliyun's answer -> Logto's result; may raise ConnectorError (a malformed answer)."""
-    sent: Callable[[Out, R, float], R]
-    """Log a sent message (given ``time.perf_counter()`` at the start); the result."""
-    unsent: Callable[[Out, ConnectorError], limits.Reservation | None]
-    """The reservation to give back after a failure: only when surely not sent."""
-    failed: Callable[[Out, ConnectorError, float], ConnectorError]
-    """Log a failed send; the error the caller gets (secret taken out)."""
+    ``plan(data, config)``: the planned message, or ConnectorError before sending.
+    ``refused(error, masked)``: log a refusal before any request (the number when known).
+    ``method``: the SDK client's call (``send_sms``, ``send_sms_verify_code``).
+    ``request(outgoing)``: its SDK request model.
+    ``result(body)``: Aliyun's answer as Logto's result; may raise (a malformed answer).
+    ``sent(outgoing, result, started)``: log a sent message (``started``: perf_counter); result.
+    ``unsent(outgoing, error)``: the reservation to give back, only when surely not sent.
+    ``failed(outgoing, error, started)``: log a failure; the error the caller gets.
+    """
+
+    __slots__ = ("failed", "method", "plan", "refused", "request", "result", "sent", "unsent")
+
+    def __init__(
+        self,
+        *,
+        plan: Callable[[Any, Any], Out],
+        refused: Callable[[ConnectorError, str | None], ConnectorError],
+        method: str,
+        request: Callable[[Out], Any],
+        result: Callable[[Any], R],
+        sent: Callable[[Out, R, float], R],
+        unsent: Callable[[Out, ConnectorError], limits.Reservation | None],
+        failed: Callable[[Out, ConnectorError, float], ConnectorError],
+    ) -> None:
+        self.plan = plan
+        self.refused = refused
+        self.method = method
+        self.request = request
+        self.result = result
+        self.sent = sent
+        self.unsent = unsent
+        self.failed = failed
 
 
 def bad_request(message: str) -> ConnectorError:
