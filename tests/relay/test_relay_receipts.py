@@ -13,31 +13,14 @@ import requests
 from relay_helpers import platform_request, post
 
 import logto_connector_aliyun_sms as aliyun_sms
-from logto_connector_aliyun_sms import DeliveryReport, limits
-from logto_connector_aliyun_sms.delivery import dedupe, hooks
+from logto_connector_aliyun_sms import DeliveryReport
 from logto_connector_aliyun_sms.relay import RelayConfigError, parse_relay_config
 from logto_connector_aliyun_sms.relay.app import create_app
 
 TOKEN = "receipts-token-0123456789abcdef"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_delivery() -> Iterator[None]:
-    """No callbacks and no remembered report ids around each test; the memory store."""
-    hooks.clear_hooks()
-    dedupe.forget_all()
-    limits.configure_limits("memory://")
-    yield
-    hooks.clear_hooks()
-    dedupe.forget_all()
-    limits.configure_limits()
-
-
-@pytest.fixture
-def events() -> list[DeliveryReport]:
-    seen: list[DeliveryReport] = []
-    aliyun_sms.on_delivery(seen.append)
-    return seen
+pytestmark = pytest.mark.usefixtures("fresh_delivery")
 
 
 @pytest.fixture
