@@ -17,12 +17,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import logto_connector_aliyun_sms as aliyun_sms
+from js_packages import JS_DIR, install_js_packages
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "aliyun-sms-connector.schema.json"
 CASES_FILE = ROOT / "tests" / "config_cases.json"
-JS_DIR = ROOT / "tests" / "js"
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text("utf-8"))
 CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text("utf-8"))
@@ -108,15 +108,7 @@ def test_validate_config_verdict(case: dict[str, Any]) -> None:
 def _node_modules() -> Path:
     """tests/js/node_modules, installed from the lock file (npm ci) when missing."""
     modules = JS_DIR / "node_modules"
-    if not (modules / "ajv" / "package.json").is_file():
-        npm = shutil.which("npm")
-        assert npm is not None, "npm is required to check the schema with Ajv"
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=JS_DIR,
-            check=True,
-            timeout=300,
-        )
+    install_js_packages(modules / "ajv" / "package.json", "check the schema with Ajv")
     return modules
 
 

@@ -17,6 +17,7 @@ from logto_connector_aliyun_sms import (
     ConnectorType,
     TemplateType,
 )
+from logto_usage_types import LOGTO_USAGE_TYPES
 
 CONTRACT = Path("/work/shared/reference/logto-connector-contract.md")
 
@@ -41,17 +42,7 @@ LOGTO_ERROR_CODES = [
     "social_invalid_id_token",
     "authorization_failed",
 ]
-LOGTO_TEMPLATE_TYPES = [
-    "SignIn",
-    "Register",
-    "ForgotPassword",
-    "OrganizationInvitation",
-    "Generic",
-    "UserPermissionValidation",
-    "BindNewIdentifier",
-    "MfaVerification",
-    "BindMfa",
-]
+LOGTO_TEMPLATE_TYPES = LOGTO_USAGE_TYPES
 
 
 def test_error_codes_are_logtos() -> None:

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import METADATA, TemplateType, asset_bytes, asset_path
+from logto_usage_types import LOGTO_USAGE_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "connector" / "logto_connector_aliyun_sms"
@@ -174,17 +175,7 @@ def test_default_templates() -> None:
         {"usageType": usage_type.value, "templateCode": "<template-code>"}
         for usage_type in TemplateType
     ]
-    assert [t["usageType"] for t in templates] == [
-        "SignIn",
-        "Register",
-        "ForgotPassword",
-        "OrganizationInvitation",
-        "Generic",
-        "UserPermissionValidation",
-        "BindNewIdentifier",
-        "MfaVerification",
-        "BindMfa",
-    ]
+    assert [t["usageType"] for t in templates] == LOGTO_USAGE_TYPES
 
 
 def test_the_default_form_is_a_valid_config_once_filled_in() -> None:

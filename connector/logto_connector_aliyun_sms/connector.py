@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from . import kit
 from .config.schema import CONFIG_SCHEMA
 from .config.validate import validate_config
 from .delivery import DeliveryReport, query_delivery, query_delivery_async
-from .kit import ConnectorError, ConnectorErrorCode
 from .send import send_message, send_message_async
+from .stored_config import stored_config, stored_config_async
 from .texts.metadata import METADATA
 from .usage import get_usage
 
@@ -41,22 +41,7 @@ class AliyunSmsConnector:
         return validate_config(config)
 
     def _stored_config(self) -> ConfigSource:
-        config = self._get_config(METADATA["id"])
-        if isinstance(config, Awaitable):
-            import asyncio
-
-            try:
-                asyncio.get_running_loop()
-            except RuntimeError:
-                return asyncio.run(_await(config))
-            close = getattr(config, "close", None)
-            if callable(close):
-                close()  # never awaited: close it instead of leaking a warning
-            raise ConnectorError(
-                ConnectorErrorCode.GENERAL,
-                "get_config is async and a loop is running: use send_message_async",
-            )
-        return config
+        return cast(ConfigSource, stored_config(self._get_config, METADATA["id"]))
 
     def send_message(
         self, data: kit.SendMessageData, config: ConfigSource | None = None
@@ -69,8 +54,7 @@ class AliyunSmsConnector:
     ) -> kit.SendResult:
         """``send_message`` for asyncio hosts; ``get_config`` may be sync or async."""
         if config is None:
-            stored = self._get_config(METADATA["id"])
-            config = await stored if isinstance(stored, Awaitable) else stored
+            config = cast(ConfigSource, await stored_config_async(self._get_config, METADATA["id"]))
         return await send_message_async(data, config)
 
     def get_usage(self, start_from: date | datetime | str | None = None) -> int:
@@ -87,13 +71,8 @@ class AliyunSmsConnector:
         self, phone: str, *, biz_id: str | None = None, date: date | datetime | str | None = None
     ) -> list[DeliveryReport]:
         """``get_delivery`` for asyncio hosts; ``get_config`` may be sync or async."""
-        stored = self._get_config(METADATA["id"])
-        config = await stored if isinstance(stored, Awaitable) else stored
+        config = await stored_config_async(self._get_config, METADATA["id"])
         return await query_delivery_async(config, phone, biz_id=biz_id, date=date)
-
-
-async def _await(value: Awaitable[ConfigSource]) -> ConfigSource:
-    return await value
 
 
 def create_connector(get_config: GetConfig) -> AliyunSmsConnector:

@@ -8,13 +8,14 @@ import time
 from typing import Any, NamedTuple
 
 from . import limits
+from . import send_steps as steps
 from ._sdk import Outcome, SendFailure, import_sdk, send_sms_request
 from .config.prepared import PreparedConfig, prepare_config
 from .inputs.countries import check_country
 from .inputs.phone import PhoneNumber, parse_phone
 from .inputs.template_param import template_param
-from .kit import AliyunSmsConfig, ConnectorError, ConnectorErrorCode, SendMessageData, SendResult
-from .redact import scrub
+from .kit import AliyunSmsConfig, ConnectorError, SendMessageData, SendResult
+from .send_steps import redact as _redact  # noqa: F401  (tests import it from here)
 
 logger = logging.getLogger("logto_connector_aliyun_sms")
 _OUT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -37,22 +38,10 @@ class Outgoing(NamedTuple):
         )
 
 
-def _bad_request(message: str) -> ConnectorError:
-    return ConnectorError(
-        ConnectorErrorCode.INVALID_REQUEST_PARAMETERS, {"message": message, "retryable": False}
-    )
-
-
 def plan(data: Any, config: Any) -> Outgoing:
     """Check the input and decide the SendSms parameters; raises before anything is sent."""
     prepared = prepare_config(config)
-    if not isinstance(data, dict):
-        raise _bad_request("data must be an object {to, type, payload}")
-    message_type = data.get("type")
-    if not isinstance(message_type, str) or not message_type:
-        raise _bad_request("data.type must be a non-empty string such as 'SignIn'")
-    if "payload" not in data:
-        raise _bad_request("data.payload is required")
+    message_type = steps.message_type(data)
     phone = parse_phone(data.get("to"), strict=prepared.config["strictPhoneRegionNumberCheck"])
     check_country(phone, prepared.allowed)
     # The schema requires a Generic template, so the fallback always exists.
@@ -70,7 +59,7 @@ def _out_id(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not _OUT_ID.fullmatch(value):
-        raise _bad_request(
+        raise steps.bad_request(
             "data.outId must be 1 to 64 ASCII letters, digits, '-' or '_' (your own id for "
             "this message, echoed in its delivery receipt)"
         )
@@ -87,14 +76,6 @@ def _sms_request(outgoing: Outgoing) -> Any:
     )
 
 
-def _redact(error: ConnectorError, secret: str) -> ConnectorError:
-    """Make sure the secret cannot leave inside an error, whatever Aliyun echoed."""
-    if not secret or error.data is None:
-        return error
-    cleaned = scrub(error.data, [secret])
-    return error if cleaned == error.data else ConnectorError(error.code, cleaned)
-
-
 def _unsent(outgoing: Outgoing, error: ConnectorError) -> limits.Reservation | None:
     """The reservation to give back: the message surely was not sent (nothing left, or Aliyun
     answered with an error). A failure of unknown outcome keeps it."""
@@ -105,7 +86,7 @@ def _unsent(outgoing: Outgoing, error: ConnectorError) -> limits.Reservation | N
 def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> ConnectorError:
     """Log a failed send; the caller's plain ConnectorError, with the secret taken out."""
     outcome = error.outcome if isinstance(error, SendFailure) else Outcome.MAYBE_SENT
-    error = _redact(error, outgoing.prepared.config["accessKeySecret"])
+    error = steps.redact(error, outgoing.prepared.config["accessKeySecret"])
     data = error.data or {}
     logger.warning(
         "SMS to %s with %s failed in %.1f ms (%s): %s: %s%s",
@@ -120,23 +101,27 @@ def _failed(outgoing: Outgoing, error: ConnectorError, started: float) -> Connec
     return error if type(error) is ConnectorError else ConnectorError(error.code, error.data)
 
 
-def _sent(outgoing: Outgoing, body: Any, started: float) -> SendResult:
-    """Log a sent message; Logto's result."""
-    if logger.isEnabledFor(logging.INFO):
-        logger.info(
-            "SMS sent to %s with %s: RequestId %s BizId %s in %.1f ms",
-            outgoing.phone.masked,
-            outgoing.template_code,
-            body.request_id,
-            body.biz_id,
-            (time.perf_counter() - started) * 1000,
-        )
+def _result(body: Any) -> SendResult:
     return {
         "Code": body.code,
         "Message": body.message,
         "RequestId": body.request_id,
         "BizId": body.biz_id,
     }
+
+
+def _sent(outgoing: Outgoing, result: SendResult, started: float) -> SendResult:
+    """Log a sent message; Logto's result."""
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "SMS sent to %s with %s: RequestId %s BizId %s in %.1f ms",
+            outgoing.phone.masked,
+            outgoing.template_code,
+            result["RequestId"],
+            result["BizId"],
+            (time.perf_counter() - started) * 1000,
+        )
+    return result
 
 
 def _refused(error: ConnectorError, masked: str | None = None) -> ConnectorError:
@@ -147,65 +132,26 @@ def _refused(error: ConnectorError, masked: str | None = None) -> ConnectorError
     return error
 
 
-def _planned(data: Any, config: Any) -> Outgoing:
-    try:
-        return plan(data, config)
-    except ConnectorError as error:
-        raise _refused(error) from None
-
-
-def _checked(data: Any, config: Any) -> Outgoing:
-    """``plan``, then a place in the limits claimed; every refusal logged."""
-    outgoing = _planned(data, config)
-    rules, phone = outgoing.prepared.limits, outgoing.phone
-    if not rules.active:
-        return outgoing
-    try:
-        reservation = limits.limiter().reserve(rules, phone.key, phone.calling_code, data.get("ip"))
-    except ConnectorError as error:
-        raise _refused(error, phone.masked) from None
-    return outgoing._replace(reservation=reservation)
-
-
-async def _checked_async(data: Any, config: Any) -> Outgoing:
-    """``_checked`` on the limits store's async path (never blocking the loop)."""
-    outgoing = _planned(data, config)
-    rules, phone = outgoing.prepared.limits, outgoing.phone
-    if not rules.active:
-        return outgoing
-    try:
-        reservation = await limits.limiter().reserve_async(
-            rules, phone.key, phone.calling_code, data.get("ip")
-        )
-    except ConnectorError as error:
-        raise _refused(error, phone.masked) from None
-    return outgoing._replace(reservation=reservation)
+_STEPS = steps.Steps(
+    plan=plan,
+    refused=_refused,
+    method="send_sms",
+    request=_sms_request,
+    result=_result,
+    sent=_sent,
+    unsent=_unsent,
+    failed=_failed,
+)
 
 
 def deliver(outgoing: Outgoing) -> SendResult:
     """Send one planned (and reserved) message through the SDK; Logto's result."""
-    started = time.perf_counter()
-    try:
-        body = outgoing.prepared.client().call("send_sms", _sms_request(outgoing))
-    except ConnectorError as error:
-        unsent = _unsent(outgoing, error)
-        if unsent is not None:
-            limits.limiter().release(unsent)
-        raise _failed(outgoing, error, started) from None
-    return _sent(outgoing, body, started)
+    return steps.deliver(_STEPS, outgoing)
 
 
 async def deliver_async(outgoing: Outgoing) -> SendResult:
     """``deliver`` for asyncio: the SDK's async call over this loop's keep-alive connections."""
-    started = time.perf_counter()
-    try:
-        body = await outgoing.prepared.client().call_async("send_sms", _sms_request(outgoing))
-    except ConnectorError as error:
-        unsent = _unsent(outgoing, error)
-        if unsent is not None:
-            await limits.limiter().release_async(unsent)
-        raise _failed(outgoing, error, started) from None
-    return _sent(outgoing, body, started)
+    return await steps.deliver_async(_STEPS, outgoing)
 
 
 def send_message(data: SendMessageData, config: AliyunSmsConfig | str | bytes) -> SendResult:
@@ -214,7 +160,7 @@ def send_message(data: SendMessageData, config: AliyunSmsConfig | str | bytes) -
     ``config`` is the connector config (a dict, or its JSON text). Returns ``{"Code": "OK",
     "Message", "RequestId", "BizId"}``; raises ConnectorError, before any request for bad input.
     """
-    return deliver(_checked(data, config))
+    return deliver(steps.checked(_STEPS, data, config))
 
 
 _warm = False
@@ -244,4 +190,4 @@ async def send_message_async(
         import asyncio
 
         await asyncio.get_running_loop().run_in_executor(None, warm_up)
-    return await deliver_async(await _checked_async(data, config))
+    return await deliver_async(await steps.checked_async(_STEPS, data, config))

@@ -41,6 +41,18 @@ def _start(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
     return proc, lines
 
 
+def _default_client(port: int) -> Client:
+    """The official SDK client for a sandbox the CLI started on ``port`` (its default AccessKey)."""
+    return Client(
+        Config(
+            access_key_id="LTAI5tSandboxAccessKeyId",
+            access_key_secret="SandboxSecretNotARealKey0123456789",
+            endpoint=f"127.0.0.1:{port}",
+            protocol="http",
+        )
+    )
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_cli_serves_logs_and_stops_cleanly(stop: signal.Signals) -> None:
     proc, lines = _start()
@@ -86,14 +98,7 @@ def test_cli_quiet_with_seed(tmp_path: Path) -> None:
     proc, lines = _start("--quiet", "--seed", str(seed))
     try:
         port = int(re.findall(r":(\d+)$", lines[0])[0])
-        client = Client(
-            Config(
-                access_key_id="LTAI5tSandboxAccessKeyId",
-                access_key_secret="SandboxSecretNotARealKey0123456789",
-                endpoint=f"127.0.0.1:{port}",
-                protocol="http",
-            )
-        )
+        client = _default_client(port)
         request = sign_in_request(sign_name="CLI Co")
         assert client.send_sms(request).body.code == "OK"
         proc.send_signal(signal.SIGINT)
@@ -325,14 +330,7 @@ def test_cli_pushes_receipts_to_the_report_url_and_hides_its_token() -> None:
             [target] = [line for line in lines if "receipts pushed to:" in line]
             assert target.endswith("/receipts?***")
             port = int(re.findall(r":(\d+)$", lines[0])[0])
-            client = Client(
-                Config(
-                    access_key_id="LTAI5tSandboxAccessKeyId",
-                    access_key_secret="SandboxSecretNotARealKey0123456789",
-                    endpoint=f"127.0.0.1:{port}",
-                    protocol="http",
-                )
-            )
+            client = _default_client(port)
             biz_id = client.send_sms(sign_in_request()).body.biz_id
             deadline = time.monotonic() + 10
             while not sink.pushes and time.monotonic() < deadline:

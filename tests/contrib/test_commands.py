@@ -6,26 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from contrib_helpers import manage
 
 from logto_connector_aliyun_sms.cli import EXIT_CONNECTOR_ERROR, EXIT_INVALID_CONFIG, EXIT_OK
 
 PHONE = "+8613800138000"
 
 
-def _manage(*args: str) -> int:
-    from django.core.management import call_command
-
-    try:
-        call_command("aliyun_sms_send", *args)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return EXIT_OK
-
-
 def test_django_sends_with_the_projects_settings(
     django_site: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _manage("--to", PHONE, "--type", "SignIn") == EXIT_OK
+    assert manage("--to", PHONE, "--type", "SignIn") == EXIT_OK
     [message] = django_site.messages_for(PHONE)
     out = capsys.readouterr().out
     assert "RequestId  " in out
@@ -40,7 +31,7 @@ def test_django_a_refused_send_is_the_clis_error_and_exit_code(
     django_site: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     django_site.set_balance(0)
-    assert _manage("--to", PHONE) == EXIT_CONNECTOR_ERROR
+    assert manage("--to", PHONE) == EXIT_CONNECTOR_ERROR
     err = capsys.readouterr().err
     assert err.startswith("error: usage_limit_exceeded: ")
     assert "isv.AMOUNT_NOT_ENOUGH" in err
@@ -56,7 +47,7 @@ def test_django_a_bad_config_is_exit_3_with_each_path(
     config = django_site.connector_config()
     del config["signName"]
     with override_settings(ALIYUN_SMS=config):
-        assert _manage("--to", PHONE) == EXIT_INVALID_CONFIG
+        assert manage("--to", PHONE) == EXIT_INVALID_CONFIG
     err = capsys.readouterr().err
     assert "ALIYUN_SMS.signName: is required" in err
     assert django_site.requests == []

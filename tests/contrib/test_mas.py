@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from contrib_helpers import manage
 
 from logto_connector_aliyun_sms.cli import EXIT_INVALID_CONFIG, EXIT_OK
 from logto_connector_aliyun_sms.contrib._common import (
@@ -277,20 +278,10 @@ def test_django_an_unknown_connector_is_a_check_error(django_site: Any) -> None:
     assert "ALIYUN_SMS_CONNECTOR" in error.hint
 
 
-def _manage(*args: str) -> int:
-    from django.core.management import call_command
-
-    try:
-        call_command("aliyun_sms_send", *args)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return EXIT_OK
-
-
 def test_django_test_send_goes_through_mas_and_prints_the_bizid(
     mas_site: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _manage("--to", PHONE, "--type", "BindMfa") == EXIT_OK
+    assert manage("--to", PHONE, "--type", "BindMfa") == EXIT_OK
     message = _mas_message(mas_site)
     assert message["TemplateCode"] == _template(mas_site, "BindMfa")
     out = capsys.readouterr().out
@@ -303,7 +294,7 @@ def test_django_test_send_with_an_unknown_connector_is_exit_3(
     from django.test.utils import override_settings
 
     with override_settings(ALIYUN_SMS_CONNECTOR="mas"):
-        assert _manage("--to", PHONE) == EXIT_INVALID_CONFIG
+        assert manage("--to", PHONE) == EXIT_INVALID_CONFIG
     err = capsys.readouterr().err
     assert "ALIYUN_SMS_CONNECTOR: is 'mas'" in err
     assert django_site.requests == []

@@ -2,40 +2,40 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "limits"))
 
-from redis_server import REQUIRE_ENV, RedisServer, redis_server_path
+from receipts import TOKEN
+from receiver_server import ReceiverServer
+from redis_server import RedisServer, redis_server_path_or_skip
 
-from logto_connector_aliyun_sms import limits
-from logto_connector_aliyun_sms.delivery import dedupe, hooks
+import logto_connector_aliyun_sms as aliyun_sms
+from delivery_fixtures import events, fresh_delivery  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True)
-def _fresh_delivery() -> Iterator[None]:
-    """No callbacks, nothing remembered, the memory limits store, before and after each test."""
-    hooks.clear_hooks()
-    dedupe.forget_all()
-    limits.configure_limits("memory://")
-    yield
-    hooks.clear_hooks()
-    dedupe.forget_all()
-    limits.configure_limits()
+def _fresh_delivery(request: pytest.FixtureRequest) -> None:
+    """Every delivery test starts and ends with no callbacks and nothing remembered."""
+    request.getfixturevalue("fresh_delivery")
+
+
+@pytest.fixture
+def receiver_url(aliyun_sms_sandbox: Any) -> Iterator[str]:
+    """A DeliveryReceiver on loopback, the sandbox pushing its receipts there; its URL."""
+    with ReceiverServer(aliyun_sms.DeliveryReceiver(token=TOKEN)) as server:
+        url = server.url(TOKEN)
+        aliyun_sms_sandbox.set_reports(url)
+        yield url
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """A redis-server of the delivery tests (skipped when missing, unless CI requires it)."""
-    path = redis_server_path()
-    if path is None:
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(f"redis-server is not installed and {REQUIRE_ENV}=1")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with RedisServer(path) as server:
+    with RedisServer(redis_server_path_or_skip()) as server:
         yield server.url

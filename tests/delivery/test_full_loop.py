@@ -4,33 +4,16 @@ query, the receipt the sandbox pushes to a receiver on loopback, and the on_deli
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 from receipts import TOKEN
-from receiver_server import ReceiverServer
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import DeliveryReport
 
 DELIVERED_TO, FAILED_TO = "13812340001", "13812340002"
-
-
-@pytest.fixture
-def events() -> list[DeliveryReport]:
-    seen: list[DeliveryReport] = []
-    aliyun_sms.on_delivery(seen.append)
-    return seen
-
-
-@pytest.fixture
-def receiver_url(aliyun_sms_sandbox: Any) -> Iterator[str]:
-    with ReceiverServer(aliyun_sms.DeliveryReceiver(token=TOKEN)) as server:
-        url = server.url(TOKEN)
-        aliyun_sms_sandbox.set_reports(url)
-        yield url
 
 
 def _send(config: dict[str, Any], to: str, out_id: str) -> str:

@@ -3,30 +3,13 @@ shape to the URL set under 短信认证参数配置 → 状态报告接收; a ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from receipts import TOKEN, body, receipt
-from receiver_server import ReceiverServer
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import DeliveryReport, mas
-
-
-@pytest.fixture
-def events() -> list[DeliveryReport]:
-    seen: list[DeliveryReport] = []
-    aliyun_sms.on_delivery(seen.append)
-    return seen
-
-
-@pytest.fixture
-def receiver_url(aliyun_sms_sandbox: Any) -> Iterator[str]:
-    with ReceiverServer(aliyun_sms.DeliveryReceiver(token=TOKEN)) as server:
-        url = server.url(TOKEN)
-        aliyun_sms_sandbox.set_reports(url)
-        yield url
 
 
 def _send(config: dict[str, Any], to: str) -> str:

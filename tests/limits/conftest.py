@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from redis_server import REQUIRE_ENV, RedisServer, redis_server_path
+from redis_server import RedisServer, redis_server_path_or_skip
 
 from logto_connector_aliyun_sms import limits
 
@@ -15,12 +14,7 @@ from logto_connector_aliyun_sms import limits
 @pytest.fixture(scope="session")
 def redis_executable() -> str:
     """Path of redis-server; skipped when missing, unless CI requires it."""
-    path = redis_server_path()
-    if path is None:
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(f"redis-server is not installed and {REQUIRE_ENV}=1")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    return path
+    return redis_server_path_or_skip()
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,18 @@ def redis_server_path() -> str | None:
     return found
 
 
+def redis_server_path_or_skip() -> str:
+    """``redis_server_path()`` for a test: skipped when missing, failed when CI requires it."""
+    import pytest
+
+    path = redis_server_path()
+    if path is None:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"redis-server is not installed and {REQUIRE_ENV}=1")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    return path
+
+
 def free_port() -> int:
     """A loopback TCP port nobody listens on right now."""
     with socket.socket() as probe:

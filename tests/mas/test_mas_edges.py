@@ -10,6 +10,7 @@ import pytest
 
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, mas
 from logto_connector_aliyun_sms.mas.errors import reread
+from logto_usage_types import LOGTO_USAGE_TYPES
 
 SIGN_IN = {"to": "+8613812345678", "type": "SignIn", "payload": {"code": "123456"}}
 
@@ -19,20 +20,7 @@ def _config() -> dict[str, Any]:
         "accessKeyId": "id",
         "accessKeySecret": "secret",
         "signName": "速通互联验证码",
-        "templates": [
-            {"usageType": u, "templateCode": "100001"}
-            for u in (
-                "SignIn",
-                "Register",
-                "ForgotPassword",
-                "OrganizationInvitation",
-                "Generic",
-                "UserPermissionValidation",
-                "BindNewIdentifier",
-                "MfaVerification",
-                "BindMfa",
-            )
-        ],
+        "templates": [{"usageType": u, "templateCode": "100001"} for u in LOGTO_USAGE_TYPES],
     }
 
 

@@ -14,20 +14,10 @@ import pytest
 from mas_helpers import LOGTO_MAS, run_node
 
 from logto_connector_aliyun_sms import ConnectorError, mas
+from logto_usage_types import LOGTO_USAGE_TYPES
 
 COMPARED = ("CountryCode", "PhoneNumber", "SignName", "TemplateCode", "TemplateParam")
-TYPES = [
-    "SignIn",
-    "Register",
-    "ForgotPassword",
-    "OrganizationInvitation",
-    "Generic",
-    "UserPermissionValidation",
-    "BindNewIdentifier",
-    "MfaVerification",
-    "BindMfa",
-    "SomethingNew",
-]
+TYPES = [*LOGTO_USAGE_TYPES, "SomethingNew"]
 
 
 def _same_cases() -> list[dict[str, Any]]:

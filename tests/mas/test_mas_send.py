@@ -15,18 +15,9 @@ import pytest
 from logto_connector_aliyun_sms import ConnectorError, ConnectorErrorCode, mas
 from logto_connector_aliyun_sms._sdk import cached_clients
 from logto_connector_aliyun_sms.mas.send import plan
+from logto_usage_types import LOGTO_USAGE_TYPES
 
-ALL_TYPES = [
-    "SignIn",
-    "Register",
-    "ForgotPassword",
-    "OrganizationInvitation",
-    "Generic",
-    "UserPermissionValidation",
-    "BindNewIdentifier",
-    "MfaVerification",
-    "BindMfa",
-]
+ALL_TYPES = LOGTO_USAGE_TYPES
 SIGN_IN = {"to": "+8613812345678", "type": "SignIn", "payload": {"code": "123456"}}
 
 
@@ -264,17 +255,7 @@ def test_metadata() -> None:
     assert set(meta["name"]) == set(METADATA["name"])
     assert set(meta["description"]) == set(METADATA["name"])
     templates = next(i for i in meta["formItems"] if i["key"] == "templates")
-    assert [t["usageType"] for t in templates["defaultValue"]] == [
-        "SignIn",
-        "Register",
-        "ForgotPassword",
-        "OrganizationInvitation",
-        "Generic",
-        "UserPermissionValidation",
-        "BindNewIdentifier",
-        "MfaVerification",
-        "BindMfa",
-    ]
+    assert [t["usageType"] for t in templates["defaultValue"]] == LOGTO_USAGE_TYPES
     assert mas.validate_config(
         {"accessKeyId": "a", "accessKeySecret": "b", "signName": "c",
          "templates": templates["defaultValue"]}

@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "limits"))
 
 from relay_helpers import relay_config
 
+from delivery_fixtures import events, fresh_delivery  # noqa: F401 - fixtures
 from logto_connector_aliyun_sms.relay import parse_relay_config
 from logto_connector_aliyun_sms.relay.idempotency import MemoryClaims
 from logto_connector_aliyun_sms.relay.runner import RelayThread
@@ -49,16 +50,9 @@ def relay(start_relay: StartRelay) -> Any:
 @pytest.fixture(scope="session")
 def redis_url_session() -> Iterator[str]:
     """A real redis-server for the session (skipped when missing, unless CI requires it)."""
-    import os
+    from redis_server import RedisServer, redis_server_path_or_skip
 
-    from redis_server import REQUIRE_ENV, RedisServer, redis_server_path
-
-    path = redis_server_path()
-    if path is None:
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(f"redis-server is not installed and {REQUIRE_ENV}=1")
-        pytest.skip("redis-server is not installed")
-    with RedisServer(path) as server:
+    with RedisServer(redis_server_path_or_skip()) as server:
         yield server.url
 
 

@@ -6,29 +6,22 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 from relay_helpers import LOGTO_TOKEN
 
-JS_DIR = Path(__file__).resolve().parents[1] / "js"
+from js_packages import JS_DIR, install_js_packages
+
 PACKAGE = JS_DIR / "node_modules" / "@logto" / "connector-http-sms" / "package.json"
 
 
 @pytest.fixture(scope="module")
 def node() -> str:
     """node, with tests/js's packages installed from the lock file when missing."""
-    node, npm = shutil.which("node"), shutil.which("npm")
+    node = shutil.which("node")
     assert node is not None, "node is required to run Logto's HTTP SMS connector"
-    if not PACKAGE.is_file():
-        assert npm is not None, "npm is required to install Logto's HTTP SMS connector"
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=JS_DIR,
-            check=True,
-            timeout=300,
-        )
+    install_js_packages(PACKAGE, "install Logto's HTTP SMS connector")
     return node
 
 

@@ -13,31 +13,15 @@ import requests
 from relay_helpers import platform_request, post
 
 import logto_connector_aliyun_sms as aliyun_sms
-from logto_connector_aliyun_sms import DeliveryReport, limits
-from logto_connector_aliyun_sms.delivery import dedupe, hooks
+from logto_connector_aliyun_sms import DeliveryReport
 from logto_connector_aliyun_sms.relay import RelayConfigError, parse_relay_config
 from logto_connector_aliyun_sms.relay.app import create_app
+from receipts import receipt as make_receipt
 
 TOKEN = "receipts-token-0123456789abcdef"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_delivery() -> Iterator[None]:
-    """No callbacks and no remembered report ids around each test; the memory store."""
-    hooks.clear_hooks()
-    dedupe.forget_all()
-    limits.configure_limits("memory://")
-    yield
-    hooks.clear_hooks()
-    dedupe.forget_all()
-    limits.configure_limits()
-
-
-@pytest.fixture
-def events() -> list[DeliveryReport]:
-    seen: list[DeliveryReport] = []
-    aliyun_sms.on_delivery(seen.append)
-    return seen
+pytestmark = pytest.mark.usefixtures("fresh_delivery")
 
 
 @pytest.fixture
@@ -114,17 +98,7 @@ def test_a_failing_callback_gets_the_report_again_on_aliyuns_retry(
 
 def test_the_token_guards_the_route(receipts_relay: Any, events: list[DeliveryReport]) -> None:
     url = f"{receipts_relay.url}/v1/receipts"
-    receipt = {
-        "phone_number": "13800138004",
-        "send_time": "2026-12-01 10:00:00",
-        "report_time": "2026-12-01 10:00:05",
-        "success": True,
-        "err_code": "DELIVERED",
-        "err_msg": "用户接收成功",
-        "sms_size": "1",
-        "biz_id": "123456789^0",
-        "out_id": "",
-    }
+    receipt = make_receipt("13800138004", "123456789^0", report_time="2026-12-01 10:00:05")
     for query in ("", "?token=wrong-token-0123456789", f"?token={TOKEN}x"):
         refused = post(url + query, [receipt])
         assert refused.status_code == 403
@@ -153,18 +127,7 @@ def test_a_push_beyond_max_body_bytes_is_read_up_to_a_megabyte(
 ) -> None:
     """Aliyun's batches may outgrow the platform routes' ``maxBodyBytes`` (64 KiB)."""
     receipts = [
-        {
-            "phone_number": f"138{n:08d}",
-            "send_time": "2026-12-01 10:00:00",
-            "report_time": "2026-12-01 10:00:05",
-            "success": True,
-            "err_code": "DELIVERED",
-            "err_msg": "用户接收成功",
-            "sms_size": "1",
-            "biz_id": f"{n}^0",
-            "out_id": "",
-        }
-        for n in range(400)
+        make_receipt(f"138{n:08d}", f"{n}^0", report_time="2026-12-01 10:00:05") for n in range(400)
     ]
     body = json.dumps(receipts).encode()
     assert len(body) > 64 * 1024

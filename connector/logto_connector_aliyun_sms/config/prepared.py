@@ -10,10 +10,10 @@ import copy
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from .._sdk import ClientKey, SdkClient, client_for, client_key
+from .._sdk import DYSMSAPI, ClientKey, SdkClient, client_for, client_key
 from ..inputs.countries import allowed_countries
 from ..inputs.endpoint import Endpoint, parse_endpoint
 from ..kit import AliyunSmsConfig, Template
@@ -112,13 +112,21 @@ def _prepare(config: Any) -> PreparedConfig:
         templates,
         allowed_countries(valid.get("allowedCountryCodes")),
         rules_from(valid),
-        client_key(
-            endpoint,
-            valid["accessKeyId"],
-            valid["accessKeySecret"],
-            valid.get("connectTimeout"),
-            valid.get("readTimeout"),
-        ),
+        config_client_key(valid, endpoint),
+    )
+
+
+def config_client_key(
+    config: Mapping[str, Any], endpoint: Endpoint, product: str = DYSMSAPI
+) -> ClientKey:
+    """The SDK client key of a validated config (its AccessKey, timeouts and endpoint)."""
+    return client_key(
+        endpoint,
+        config["accessKeyId"],
+        config["accessKeySecret"],
+        config.get("connectTimeout"),
+        config.get("readTimeout"),
+        product,
     )
 
 

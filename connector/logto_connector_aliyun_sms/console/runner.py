@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from ..cli._connectors import SMS_ID, Chosen
+from ..loop_thread import LoopThread
 from .server import Console, create_app
 from .store import ConfigStore
 
@@ -56,7 +56,7 @@ async def start(
     return Running(f"http://{shown}:{bound}/", console, box)
 
 
-class ConsoleThread:
+class ConsoleThread(LoopThread):
     """A console (and its sandbox) served from a background thread: ``with ConsoleThread(p):``."""
 
     def __init__(
@@ -67,50 +67,19 @@ class ConsoleThread:
         port: int = 0,
         connector: str = SMS_ID,
     ) -> None:
+        super().__init__("aliyun-sms-console")
         self._args = (config_path, sandbox, port, connector)
-        self._loop = asyncio.new_event_loop()
-        self._stop: asyncio.Event | None = None
-        self._thread = threading.Thread(target=self._run, name="aliyun-sms-console", daemon=True)
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
         self.running: Running | None = None
 
-    def _run(self) -> None:
-        self._loop.run_until_complete(self._main())
-
-    async def _main(self) -> None:
+    async def _start(self, stack: AsyncExitStack) -> None:
         path, sandbox, port, connector = self._args
-        self._stop = asyncio.Event()
-        async with AsyncExitStack() as stack:
-            try:
-                self.running = await start(
-                    stack, path, sandbox=sandbox, port=port, connector=connector
-                )
-            except BaseException as error:  # handed to the starting thread
-                self._error = error
-                self._ready.set()
-                return
-            self._ready.set()
-            await self._stop.wait()
+        self.running = await start(stack, path, sandbox=sandbox, port=port, connector=connector)
 
     @property
     def url(self) -> str:
         """The page's URL."""
         assert self.running is not None
         return self.running.url
-
-    def __enter__(self) -> ConsoleThread:
-        self._thread.start()
-        self._ready.wait(30)
-        if self._error is not None:
-            raise self._error
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(10)
-        self._loop.close()
 
 
 def serve(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date as Date
 from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
@@ -14,6 +14,7 @@ from ..config.prepared import PreparedConfig, prepare_config
 from ..inputs.phone import parse_phone
 from ..kit import ConnectorError, ConnectorErrorCode
 from ..redact import scrub
+from .one_path import never_waits, run_now
 from .report import CHINA_TIME, DeliveryReport, MalformedReport, from_query_row
 
 PAGE_SIZE = 50  # Aliyun's largest page
@@ -135,18 +136,7 @@ def query_delivery(
     A query is safe to repeat.
     """
     asked = question(config, phone, biz_id, date)
-    client = asked.prepared.client()
-    reports: list[DeliveryReport] = []
-    for request in _requests(asked):
-        try:
-            body = client.call("query_send_details", request)
-        except ConnectorError as error:
-            raise _secret_free(asked, error) from None
-        rows, total = _rows(body)
-        reports += _reports(asked, rows)
-        if _done(len(reports), len(rows), total):
-            break
-    return reports
+    return run_now(_collect(asked, never_waits(asked.prepared.client().call)))
 
 
 async def query_delivery_async(
@@ -162,11 +152,17 @@ async def query_delivery_async(
         import asyncio
 
         await asyncio.get_running_loop().run_in_executor(None, import_sdk)
-    client = asked.prepared.client()
+    return await _collect(asked, asked.prepared.client().call_async)
+
+
+async def _collect(
+    asked: Question, call: Callable[[str, Any], Awaitable[Any]]
+) -> list[DeliveryReport]:
+    """Every page of the answer, through ``call`` (the SDK client's ``call`` or ``call_async``)."""
     reports: list[DeliveryReport] = []
     for request in _requests(asked):
         try:
-            body = await client.call_async("query_send_details", request)
+            body = await call("query_send_details", request)
         except ConnectorError as error:
             raise _secret_free(asked, error) from None
         rows, total = _rows(body)

@@ -14,12 +14,13 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 from ..redact import mask_phone
 from .dedupe import Dedupe, dedupe_for
 from .hooks import notify, notify_async
+from .one_path import never_waits, run_now
 from .report import DeliveryReport, MalformedReport, from_receipt
 
 logger = logging.getLogger("logto_connector_aliyun_sms.delivery")
@@ -72,23 +73,23 @@ def parse_receipts(body: bytes | str | None) -> list[DeliveryReport]:
     return [from_receipt(item) for item in items]
 
 
-def _quietly(step: Callable[[str], None], report_id: str) -> None:
+async def _quietly(step: Callable[[str], Awaitable[None]], report_id: str) -> None:
     """Mark or release a claim; a store that fails now leaves the claim to expire (a minute)."""
-    try:
-        step(report_id)
-    except Exception as exc:
-        logger.warning(
-            "the de-duplication store failed (%s); its claim expires", type(exc).__name__
-        )
-
-
-async def _quietly_async(step: Callable[[str], Awaitable[None]], report_id: str) -> None:
     try:
         await step(report_id)
     except Exception as exc:
         logger.warning(
             "the de-duplication store failed (%s); its claim expires", type(exc).__name__
         )
+
+
+class _Steps(NamedTuple):
+    """The receiver's store and callback steps, sync ones wrapped by ``never_waits``."""
+
+    claim: Callable[[str], Awaitable[bool]]
+    notify: Callable[[DeliveryReport], Awaitable[None]]
+    release: Callable[[str], Awaitable[None]]
+    done: Callable[[str], Awaitable[None]]
 
 
 class DeliveryReceiver:
@@ -148,23 +149,13 @@ class DeliveryReceiver:
         if isinstance(checked, tuple):
             return checked
         dedupe = self._dedupe()
-        failed = 0
-        for report in checked:
-            try:
-                if not dedupe.claim(report["id"]):
-                    continue
-            except Exception as exc:
-                return self._store_down(exc)
-            try:
-                notify(report)
-            except Exception:
-                failed += 1
-                self._log_failure(report)
-                _quietly(dedupe.release, report["id"])
-                continue
-            _quietly(dedupe.done, report["id"])
-            self._handled(report)
-        return self._answer(len(checked), failed)
+        steps = _Steps(
+            never_waits(dedupe.claim),
+            never_waits(notify),
+            never_waits(dedupe.release),
+            never_waits(dedupe.done),
+        )
+        return run_now(self._each(checked, steps))
 
     async def handle_async(self, method: str, query: Query, body: bytes | str | None) -> Answer:
         """``handle`` in an event loop: async callbacks awaited, Redis asked without blocking."""
@@ -172,23 +163,28 @@ class DeliveryReceiver:
         if isinstance(checked, tuple):
             return checked
         dedupe = self._dedupe()
+        steps = _Steps(dedupe.claim_async, notify_async, dedupe.release_async, dedupe.done_async)
+        return await self._each(checked, steps)
+
+    async def _each(self, reports: list[DeliveryReport], steps: _Steps) -> Answer:
+        """Each report claimed, handed to the callbacks, then marked done (or released)."""
         failed = 0
-        for report in checked:
+        for report in reports:
             try:
-                if not await dedupe.claim_async(report["id"]):
+                if not await steps.claim(report["id"]):
                     continue
             except Exception as exc:
                 return self._store_down(exc)
             try:
-                await notify_async(report)
+                await steps.notify(report)
             except Exception:
                 failed += 1
                 self._log_failure(report)
-                await _quietly_async(dedupe.release_async, report["id"])
+                await _quietly(steps.release, report["id"])
                 continue
-            await _quietly_async(dedupe.done_async, report["id"])
+            await _quietly(steps.done, report["id"])
             self._handled(report)
-        return self._answer(len(checked), failed)
+        return self._answer(len(reports), failed)
 
     def _handled(self, report: DeliveryReport) -> None:
         if self._on_handled is None:

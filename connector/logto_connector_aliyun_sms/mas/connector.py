@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ..kit import ConnectorError, ConnectorErrorCode, ConnectorType
+from ..kit import ConnectorType
+from ..stored_config import GetConfig, stored_config, stored_config_async
 from ._schema import CONFIG_SCHEMA
 from .config import validate_config
 from .metadata import CONNECTOR_ID, METADATA
 from .send import send_message, send_message_async
-
-GetConfig = Callable[[str], Any]
-"""``get_config(connector_id)``: the stored config (or an awaitable of it)."""
 
 
 class MasConnector:
@@ -35,22 +32,7 @@ class MasConnector:
         return validate_config(config)
 
     def _stored_config(self) -> Any:
-        config = self._get_config(CONNECTOR_ID)
-        if isinstance(config, Awaitable):
-            import asyncio
-
-            try:
-                asyncio.get_running_loop()
-            except RuntimeError:
-                return asyncio.run(_await(config))
-            close = getattr(config, "close", None)
-            if callable(close):
-                close()
-            raise ConnectorError(
-                ConnectorErrorCode.GENERAL,
-                "get_config is async and a loop is running: use send_message_async",
-            )
-        return config
+        return stored_config(self._get_config, CONNECTOR_ID)
 
     def send_message(self, data: Any, config: Any = None) -> dict[str, Any]:
         """Send one verification code; ``config`` None means the stored one (``get_config``)."""
@@ -59,13 +41,8 @@ class MasConnector:
     async def send_message_async(self, data: Any, config: Any = None) -> dict[str, Any]:
         """``send_message`` for asyncio hosts; ``get_config`` may be sync or async."""
         if config is None:
-            stored = self._get_config(CONNECTOR_ID)
-            config = await stored if isinstance(stored, Awaitable) else stored
+            config = await stored_config_async(self._get_config, CONNECTOR_ID)
         return await send_message_async(data, config)
-
-
-async def _await(value: Awaitable[Any]) -> Any:
-    return await value
 
 
 def create_connector(get_config: GetConfig) -> MasConnector:

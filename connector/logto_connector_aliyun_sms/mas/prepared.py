@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .._sdk import DYPNSAPI, ClientKey, SdkClient, client_for, client_key
-from ..config.prepared import ContentCache
+from .._sdk import DYPNSAPI, ClientKey, SdkClient, client_for
+from ..config.prepared import ContentCache, config_client_key
 from ..inputs.endpoint import Endpoint, parse_endpoint
 from ..limits.rules import Rules, rules_from
 from .config import validate_config
@@ -46,14 +46,7 @@ def _prepare(config: Any) -> MasPrepared:
         endpoint,
         templates,
         rules_from(valid),
-        client_key(
-            endpoint,
-            valid["accessKeyId"],
-            valid["accessKeySecret"],
-            valid.get("connectTimeout"),
-            valid.get("readTimeout"),
-            DYPNSAPI,
-        ),
+        config_client_key(valid, endpoint, DYPNSAPI),
     )
 
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .idempotency import Outcome
-from .shapes import Parsed, Refusal, bad_request, object_body, text_at
+from .shapes import Parsed, Refusal, bad_request, object_body, sent_json, text_at
 
 NAME = "authentik"
 USAGE_TYPES = {"*": "MfaVerification"}
@@ -31,9 +30,8 @@ def parse(body: Any) -> Parsed:
     return Parsed(to, code.strip(), "sms", {"code": code.strip()})
 
 
-def accepted(outcome: Outcome) -> web.Response:
-    """Any 2xx is sent for authentik."""
-    return web.json_response({"sent": True, "duplicate": not outcome.fresh})
+accepted = sent_json
+"""Any 2xx is sent for authentik."""
 
 
 def refused(refusal: Refusal) -> web.Response:

@@ -16,10 +16,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from aiohttp import web
-
-from .idempotency import Outcome
-from .shapes import Parsed, Refusal, bad_request, object_body, text_at
+from .shapes import Parsed, bad_request, error_json, object_body, sent_json, text_at
 
 NAME = "kratos"
 USAGE_TYPES = {
@@ -62,15 +59,7 @@ def parse(body: Any) -> Parsed:
     return Parsed(to, code, kind, {"code": code}, lifetime_s=lifetime)
 
 
-def accepted(outcome: Outcome) -> web.Response:
-    """Any 2xx ends Kratos' retries."""
-    return web.json_response({"sent": True, "duplicate": not outcome.fresh})
-
-
-def refused(refusal: Refusal) -> web.Response:
-    """``{"error", "message"}`` (Kratos logs the first KiB of it)."""
-    return web.json_response(
-        {"error": refusal.kind, "message": refusal.message},
-        status=refusal.status,
-        headers=refusal.headers(),
-    )
+accepted = sent_json
+"""Any 2xx ends Kratos' retries: ``{"sent": true, "duplicate"}``."""
+refused = error_json
+"""``{"error", "message"}`` (Kratos logs the first KiB of it)."""

@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import threading
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from typing import Any
 
 from aiohttp import web
 
+from ..loop_thread import LoopThread
 from .app import create_app
 from .config import RelayConfig
 
@@ -87,8 +88,10 @@ def serve(
     asyncio.run(main())
 
 
-class RelayThread:
+class RelayThread(LoopThread):
     """The relay served from a background thread: ``with RelayThread(config) as relay:``."""
+
+    JOIN_S = 15.0
 
     def __init__(
         self,
@@ -98,51 +101,18 @@ class RelayThread:
         keepalive_s: float = KEEPALIVE_S,
         **app_options: Any,
     ) -> None:
+        super().__init__("aliyun-sms-relay")
         self.config = config
         self.port = port
         self.keepalive_s = keepalive_s
         self.app_options = app_options
         self.url = ""
         self.app: web.Application | None = None
-        self._loop = asyncio.new_event_loop()
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="aliyun-sms-relay", daemon=True)
 
-    def _run(self) -> None:
-        try:
-            self._loop.run_until_complete(self._main())
-        finally:  # the connector's pooled HTTP session closes with the loop's async generators
-            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
-
-    async def _main(self) -> None:
-        self._stop = asyncio.Event()
-        try:
-            self.app = create_app(self.config, **self.app_options)
-            runner, bound = await start(
-                self.app, "127.0.0.1", self.port, shutdown_s=5, keepalive_s=self.keepalive_s
-            )
-        except BaseException as error:  # handed to the starting thread
-            self._error = error
-            self._ready.set()
-            return
+    async def _start(self, stack: AsyncExitStack) -> None:
+        self.app = create_app(self.config, **self.app_options)
+        runner, bound = await start(
+            self.app, "127.0.0.1", self.port, shutdown_s=5, keepalive_s=self.keepalive_s
+        )
+        stack.push_async_callback(runner.cleanup)
         self.url = url_of("127.0.0.1", bound)
-        self._ready.set()
-        try:
-            await self._stop.wait()
-        finally:
-            await runner.cleanup()
-
-    def __enter__(self) -> RelayThread:
-        self._thread.start()
-        self._ready.wait(30)
-        if self._error is not None:
-            raise self._error
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(15)
-        self._loop.close()

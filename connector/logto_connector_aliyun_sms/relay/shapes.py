@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiohttp import web
+
 from ..kit import ConnectorError, ConnectorErrorCode
+from .idempotency import Outcome
 
 
 @dataclass(frozen=True)
@@ -114,3 +117,17 @@ def usage_type(
     platform's, the exact type first, then ``"*"``."""
     table = {**defaults, **overrides}
     return table.get(platform_type) or table.get("*") or "Generic"
+
+
+def sent_json(outcome: Outcome) -> web.Response:
+    """200 ``{"sent": true, "duplicate"}``: the answer of the platforms that take any 2xx."""
+    return web.json_response({"sent": True, "duplicate": not outcome.fresh})
+
+
+def error_json(refusal: Refusal) -> web.Response:
+    """``{"error": <kind>, "message"}`` with the refusal's status and headers."""
+    return web.json_response(
+        {"error": refusal.kind, "message": refusal.message},
+        status=refusal.status,
+        headers=refusal.headers(),
+    )

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import web
-
-from .idempotency import Outcome
-from .shapes import Parsed, Refusal, bad_request, object_body, text_at
+from .shapes import Parsed, bad_request, error_json, object_body, sent_json, text_at
 
 NAME = "zitadel"
 USAGE_TYPES = {
@@ -39,15 +36,7 @@ def parse(body: Any) -> Parsed:
     return Parsed(to, code, event, {"code": code})
 
 
-def accepted(outcome: Outcome) -> web.Response:
-    """Zitadel takes any 2xx as sent."""
-    return web.json_response({"sent": True, "duplicate": not outcome.fresh})
-
-
-def refused(refusal: Refusal) -> web.Response:
-    """``{"error": <kind>, "message"}``."""
-    return web.json_response(
-        {"error": refusal.kind, "message": refusal.message},
-        status=refusal.status,
-        headers=refusal.headers(),
-    )
+accepted = sent_json
+"""Zitadel takes any 2xx as sent: ``{"sent": true, "duplicate"}``."""
+refused = error_json
+"""``{"error": <kind>, "message"}``."""
