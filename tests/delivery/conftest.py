@@ -11,12 +11,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "limits"))
 
-from receipts import TOKEN
 from receiver_server import ReceiverServer
 from redis_server import RedisServer, redis_server_path_or_skip
 
 import logto_connector_aliyun_sms as aliyun_sms
 from delivery_fixtures import events, fresh_delivery  # noqa: F401 - fixtures
+from receipts import TOKEN
 
 
 @pytest.fixture(autouse=True)

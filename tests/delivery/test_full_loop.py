@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from receipts import TOKEN
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import DeliveryReport
+from receipts import TOKEN
 
 DELIVERED_TO, FAILED_TO = "13812340001", "13812340002"
 

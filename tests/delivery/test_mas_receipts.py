@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from receipts import TOKEN, body, receipt
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms import DeliveryReport, mas
+from receipts import TOKEN, body, receipt
 
 
 def _send(config: dict[str, Any], to: str) -> str:

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from receipts import TOKEN, body, receipt
 
 import logto_connector_aliyun_sms as aliyun_sms
 from logto_connector_aliyun_sms.delivery import DeliveryReport
 from logto_connector_aliyun_sms.delivery.dedupe import MemoryDedupe, RedisDedupe, dedupe_for
+from receipts import TOKEN, body, receipt
 
 OK = (200, {"code": 0, "msg": "接收成功"})
 QUERY = {"token": TOKEN}
