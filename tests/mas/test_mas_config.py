@@ -187,7 +187,7 @@ def test_warnings_point_at_what_aliyun_will_refuse() -> None:
     assert [w["pointer"] for w in report["warnings"]] == ["/signName", "/templates/0/templateCode"]
     assert "templates[0].templateCode is not a system template" in report["warnings"][1]["message"]
     japanese = mas.check_config(odd, "ja-JP")["warnings"]
-    assert "ギフト署名" in japanese[0]["message"]
+    assert "システム署名" in japanese[0]["message"]
     assert japanese[1]["message"].startswith("templates[0].templateCode はシステムテンプレート")
     chinese = mas.check_config(odd, "zh-Hans")["warnings"]
     assert "赠送签名" in chinese[0]["message"]

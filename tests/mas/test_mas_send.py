@@ -265,7 +265,7 @@ def test_metadata() -> None:
     japanese = mas.metadata_for("ja-JP")
     sign = next(i for i in japanese["formItems"] if i["key"] == "signName")
     assert sign["label"] == "署名名"
-    assert "ギフト署名" in sign["description"]
+    assert "システム署名" in sign["description"]
     assert mas.metadata_for("xx")["formItems"] == meta["formItems"]
 
 

@@ -180,6 +180,8 @@ TRANSLATIONS: dict[str, dict[str, CodeMeaning]] = {
     },
 }
 """``RECEIPT_CODES`` in the other languages of the CLI's hints (``texts.HINT_LANGUAGES``)."""
+for _table in TRANSLATIONS.values():  # Aliyun's own spelling of the code means the same
+    _table["MOBLLE_TERMINAL_ERROR"] = _table["MOBILE_TERMINAL_ERROR"]
 
 ADVICE_LINE = {
     "en": "{meaning}; tell the user: {tell}",
